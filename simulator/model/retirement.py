@@ -1,0 +1,80 @@
+"""Statutory retirement age by birth month, from the reform schedule held as data.
+
+Months are counted as ``year * 12 + (month - 1)`` ("month index"), so a birth in
+1965-08 is 23587. For a group with old age A years, first delayed birth month F,
+step s and cap c:
+
+    m     = birth - F                                  (months)
+    delay = min(floor(m / s) + 1, c)   if m >= 0, else 0
+    age   = 12 A + delay                               (months)
+    month = birth + age                                (month index the age is reached)
+    min_years = minimum contribution years in force in the year of ``month``
+
+With ``reform: false`` every birth gets ``delay = 0`` and the minimum in force the day
+before the reform took effect.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.scenario.schema import Retirement
+
+
+def month_index(year: int | np.ndarray, month: int | np.ndarray = 1) -> np.ndarray:
+    """``year * 12 + month - 1``; inverse of :func:`year_month`."""
+    return np.asarray(year, dtype=np.int64) * 12 + np.asarray(month, dtype=np.int64) - 1
+
+
+def year_month(index: int | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(year, month 1..12) of a month index."""
+    index = np.asarray(index, dtype=np.int64)
+    return index // 12, index % 12 + 1
+
+
+def parse_month(text: str) -> int:
+    """``"1965-08"`` -> month index; raises ValueError on anything else."""
+    parts = text.strip().split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        raise ValueError(f"bad month {text!r} (expected YYYY-MM)")
+    return int(month_index(int(parts[0]), int(parts[1])))
+
+
+def retirement_age_months(policy: Retirement, group: str, birth: np.ndarray) -> np.ndarray:
+    """Statutory retirement age in months for birth month indices ``birth`` of ``group``."""
+    g = policy.groups[group]
+    birth = np.asarray(birth, dtype=np.int64)
+    base = 12 * g.old_age
+    if not policy.reform:
+        return np.full(birth.shape, base, dtype=np.int64)
+    m = birth - parse_month(g.first_delayed_birth)
+    delay = np.where(m >= 0, np.minimum(m // g.step_months + 1, g.cap_months), 0)
+    return base + delay
+
+
+def min_contribution_years(policy: Retirement, retirement_month: np.ndarray) -> np.ndarray:
+    """Minimum contribution years for a monthly pension, by month index of retirement."""
+    retirement_month = np.asarray(retirement_month, dtype=np.int64)
+    if not policy.reform:
+        return np.full(retirement_month.shape, policy.min_years_before_reform(), dtype=float)
+    dates = np.array([month_index(d.year, d.month) for d, _ in policy.min_contribution_years.values])
+    values = np.array([v for _, v in policy.min_contribution_years.values])
+    pos = np.searchsorted(dates, retirement_month, side="right") - 1
+    return values[np.clip(pos, 0, len(values) - 1)]
+
+
+def statutory_retirement(policy: Retirement, group: str, birth: np.ndarray) -> dict[str, np.ndarray]:
+    """Age (months), month reached (index) and minimum years, for each birth month index."""
+    age = retirement_age_months(policy, group, birth)
+    month = np.asarray(birth, dtype=np.int64) + age
+    return {"age_months": age, "month": month, "min_years": min_contribution_years(policy, month)}
+
+
+def flexible_window(policy: Retirement, group: str, birth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Earliest and latest claim ages in months (early never below the old age)."""
+    age = retirement_age_months(policy, group, birth)
+    old = 12 * policy.groups[group].old_age
+    flex = policy.flexible
+    early = np.maximum(age - flex.max_early_months, old) if policy.reform else age
+    late = age + flex.max_late_months if policy.reform else age
+    return early, late

@@ -1,0 +1,82 @@
+"""Resolve ``extends:`` chains into one merged mapping with the origin of every key.
+
+``extends`` takes one path or a list of paths, relative to the file that names them;
+``builtin:NAME`` names a file shipped in ``simulator/data`` (e.g. ``builtin:policy/national``).
+Parents merge in order, then the child on top: mappings merge key by key (so a dated
+parameter's schedule is amended date by date), anything else is replaced whole.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from simulator.errors import ScenarioError
+from simulator.scenario.yamlio import KeyPath, key_path_str, read_yaml
+
+Origins = dict[KeyPath, tuple[Path, int]]
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def resolve_extends(path: Path) -> tuple[dict[str, Any], Origins]:
+    """Return the merged mapping (without ``extends``) and ``{key_path: (file, line)}``."""
+    return _resolve(path, ())
+
+
+def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Origins]:
+    data, lines = read_yaml(path)
+    origins: Origins = {k: (path, line) for k, line in lines.items()}
+    parents = data.pop("extends", None)
+    if parents is None:
+        return data, origins
+    if isinstance(parents, str):
+        parents = [parents]
+    line = lines[("extends",)]
+    if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
+        raise ScenarioError(path, line, "extends", "must be a file path or a list of paths (expected e.g. extends: jiangxi.yaml)")
+    merged: dict[str, Any] = {}
+    merged_origins: Origins = {(): (path, 1)}
+    for i, name in enumerate(parents):
+        item_line = lines.get(("extends", str(i)), line)
+        parent = _parent_path(path, name)
+        if not parent.is_file():
+            raise ScenarioError(path, item_line, "extends", f"file '{name}' not found (expected a path relative to {path.parent or '.'})")
+        if parent.resolve() in chain or parent.resolve() == path.resolve():
+            cycle = " -> ".join(p.name for p in (*chain, path.resolve(), parent.resolve()))
+            raise ScenarioError(path, item_line, "extends", f"extends cycle {cycle} (expected a chain without loops)")
+        pdata, porigins = _resolve(parent, (*chain, path.resolve()))
+        _merge(merged, merged_origins, pdata, porigins, ())
+    origins = {k: v for k, v in origins.items() if k[:1] != ("extends",)}
+    _merge(merged, merged_origins, data, origins, ())
+    return merged, merged_origins
+
+
+def _parent_path(child: Path, name: str) -> Path:
+    if name.startswith("builtin:"):
+        rel = name.removeprefix("builtin:")
+        return DATA_DIR / (rel if rel.endswith((".yaml", ".yml")) else rel + ".yaml")
+    return child.parent / name
+
+
+def _merge(base: dict, base_origins: Origins, top: dict, top_origins: Origins, path: KeyPath) -> None:
+    """Deep-merge ``top`` into ``base`` in place; ``top`` wins."""
+    for key, value in top.items():
+        child = (*path, str(key))
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            base_origins[child] = top_origins[child]
+            _merge(base[key], base_origins, value, top_origins, child)
+            continue
+        for k in [k for k in base_origins if k[: len(child)] == child]:
+            del base_origins[k]
+        base[key] = value
+        base_origins.update({k: v for k, v in top_origins.items() if k[: len(child)] == child})
+
+
+def locate(origins: Origins, path: KeyPath) -> tuple[Path, int, str]:
+    """The file and line of ``path``, or of its nearest ancestor that has one."""
+    for n in range(len(path), -1, -1):
+        if path[:n] in origins:
+            file, line = origins[path[:n]]
+            return file, line, key_path_str(path)
+    file, line = origins[()]
+    return file, line, key_path_str(path)

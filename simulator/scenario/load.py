@@ -1,0 +1,122 @@
+"""Load a scenario file: read YAML, resolve ``extends``, validate, report one-line errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import typing
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from simulator.errors import ScenarioError
+from simulator.scenario.extends import DATA_DIR, Origins, locate, resolve_extends
+from simulator.scenario.params import Dated, parse_date
+from simulator.scenario.schema import Retirement, Scenario
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Read, merge and validate ``path``; raise :class:`ScenarioError` on the first problem."""
+    data, origins = resolve_extends(Path(path))
+    return _validate(Scenario, data, origins, ())
+
+
+def load_retirement_policy(path: str | os.PathLike[str] | None = None) -> Retirement:
+    """The ``policy.retirement`` block of a scenario or policy file (default: the national one)."""
+    data, origins = resolve_extends(Path(path) if path else DATA_DIR / "policy" / "national.yaml")
+    at = ("policy", "retirement")
+    block = data.get("policy", {}).get("retirement") if isinstance(data.get("policy"), dict) else None
+    if block is None:
+        file, line, _ = locate(origins, at)
+        raise ScenarioError(file, line, "policy.retirement", "missing (expected a retirement block)")
+    return _validate(Retirement, block, origins, at)
+
+
+def _validate(model: type[M], data: Any, origins: Origins, prefix: tuple[str, ...]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = prefix + tuple(str(p) for p in err["loc"] if p != "[key]")
+        loc = _refine_dated(loc, err.get("ctx") or {}, origins)
+        file, line, key_path = locate(origins, loc)
+        raise ScenarioError(file, line, key_path, _message(err, loc)) from None
+
+
+def _refine_dated(loc: tuple[str, ...], ctx: dict[str, Any], origins: Origins) -> tuple[str, ...]:
+    """Point an error inside a dated parameter at the date key it is about."""
+    if "key" not in ctx and "date" not in ctx:
+        return loc
+    for sub in (loc, (*loc, "values")):
+        for path in origins:
+            if len(path) != len(sub) + 1 or path[: len(sub)] != sub:
+                continue
+            if path[-1] == ctx.get("key") or _same_date(path[-1], ctx.get("date")):
+                return path
+    return loc
+
+
+def _same_date(key: str, date: str | None) -> bool:
+    try:
+        return date is not None and parse_date(key).isoformat() == date
+    except ValueError:
+        return False
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """sha256 of the validated scenario's canonical JSON: same inputs, same hash."""
+    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _message(err: dict[str, Any], loc: tuple[str, ...]) -> str:
+    kind, msg = err["type"], err["msg"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        return f"unknown key (expected one of: {', '.join(allowed)})" if allowed else "unknown key"
+    if kind == "missing":
+        return "missing required key (expected a value here)"
+    if kind in ("value_error", "dated"):
+        text = msg.removeprefix("Value error, ")
+        return text if "(expected" in text else f"{text} (expected a valid value)"
+    if kind.endswith(("_type", "_parsing")) or kind in {"literal_error", "string_pattern_mismatch"}:
+        return f"wrong type or value {err.get('input')!r} (expected: {msg[0].lower() + msg[1:]})"
+    return f"{msg} (got {err.get('input')!r})"
+
+
+def _allowed_keys(loc: tuple[str, ...]) -> list[str]:
+    """The keys the schema allows at ``loc`` (walks model fields; dict keys are skipped)."""
+    model: Any = Scenario
+    for part in loc:
+        model = _field_model(model, part)
+        if model is None:
+            return []
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        if issubclass(model, Dated):
+            return ["values", "uprating", "unit", "source", "note"]
+        return list(model.model_fields)
+    return []
+
+
+def _field_model(model: Any, part: str) -> Any:
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        field = model.model_fields.get(part)
+        return None if field is None else _unwrap(field.annotation)
+    if typing.get_origin(model) is dict:
+        return _unwrap(typing.get_args(model)[1])
+    return None
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/Annotated to the model class or dict type inside."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else annotation
+    return annotation

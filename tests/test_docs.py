@@ -1,0 +1,40 @@
+"""The scenario reference documents every key the schema accepts."""
+
+from __future__ import annotations
+
+import typing
+
+from pydantic import BaseModel
+
+from simulator.scenario.load import _unwrap
+from simulator.scenario.params import Dated
+from simulator.scenario.schema import Scenario
+from tests.conftest import ROOT
+
+
+def key_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Dotted key paths of every leaf key (dict-valued fields use the placeholder of the docs)."""
+    out = []
+    for name, field in model.model_fields.items():
+        path = f"{prefix}{name}"
+        kind = _unwrap(field.annotation)
+        if typing.get_origin(kind) is dict:
+            placeholder = {"groups": "GROUP"}.get(name, "KEY")
+            kind, path = _unwrap(typing.get_args(kind)[1]), f"{path}.{placeholder}"
+        if isinstance(kind, type) and issubclass(kind, BaseModel) and not issubclass(kind, Dated):
+            out += key_paths(kind, path + ".")
+        else:
+            out.append(path)
+    return out
+
+
+def test_every_scenario_key_is_documented() -> None:
+    text = (ROOT / "docs" / "scenario.md").read_text(encoding="utf-8")
+    missing = [p for p in key_paths(Scenario) if f"`{p}`" not in text]
+    assert not missing, f"undocumented keys in docs/scenario.md: {missing}"
+
+
+def test_key_walk_finds_nested_keys() -> None:
+    paths = key_paths(Scenario)
+    assert "policy.retirement.groups.GROUP.step_months" in paths
+    assert "policy.employee_pension.employer_rate" in paths
