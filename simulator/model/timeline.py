@@ -1,0 +1,52 @@
+"""Dated parameters to one value per calendar year.
+
+For year y the value is the time-weighted mean over the days of y of the value in
+force (a rate of 0.20 to 30 April and 0.16 from 1 May gives 0.20 x 120/365 + 0.16 x 245/365
+= 0.1732 for 2019). After the year of the last date, when the parameter has an
+uprating rule, the value in force at the end of that year grows each year by
+``g[y] = wage x wage_growth[y] + prices x inflation[y] + fixed``::
+
+    v[y] = v_last x prod_{k = last year + 1 .. y} (1 + g[k])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from simulator.scenario.params import Dated
+
+
+def annual(
+    param: Dated,
+    years: np.ndarray | range,
+    wage_growth: np.ndarray | None = None,
+    inflation: np.ndarray | None = None,
+) -> np.ndarray:
+    """One value per year of ``years`` (consecutive); growth arrays are aligned with ``years``."""
+    years = np.asarray(years, dtype=np.int64)
+    out = np.array([_year_mean(param, int(y)) for y in years])
+    rule = param.uprating
+    if rule is None:
+        return out
+    last_year = param.values[-1][0].year
+    growth = np.full(len(years), rule.fixed)
+    for share, series, name in ((rule.wage, wage_growth, "wage growth"), (rule.prices, inflation, "inflation")):
+        if share:
+            if series is None:
+                raise ValueError(f"uprating uses {name}, which the model did not provide")
+            growth = growth + share * np.asarray(series, dtype=float)
+    level = param.values[-1][1]
+    for i, y in enumerate(years):
+        if y > last_year:
+            level *= 1.0 + growth[i]
+            out[i] = level
+    return out
+
+
+def _year_mean(param: Dated, year: int) -> float:
+    start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+    cuts = [start] + [d for d, _ in param.values if start < d < end] + [end]
+    days = (end - start).days
+    return sum(param.at(a) * (b - a).days for a, b in zip(cuts[:-1], cuts[1:])) / days
