@@ -7,7 +7,7 @@ import typing
 from pydantic import BaseModel
 
 from simulator.scenario.load import _unwrap
-from simulator.scenario.params import Dated
+from simulator.scenario.params import Dated, Uprating
 from simulator.scenario.schema import Scenario
 from tests.conftest import ROOT
 
@@ -19,9 +19,11 @@ def key_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
         path = f"{prefix}{name}"
         kind = _unwrap(field.annotation)
         if typing.get_origin(kind) is dict:
-            placeholder = {"groups": "GROUP"}.get(name, "KEY")
-            kind, path = _unwrap(typing.get_args(kind)[1]), f"{path}.{placeholder}"
-        if isinstance(kind, type) and issubclass(kind, BaseModel) and not issubclass(kind, Dated):
+            value = _unwrap(typing.get_args(kind)[1])
+            if name in ("groups", "continue_until_age"):  # documented per retirement group
+                path = f"{path}.GROUP"
+            kind = value
+        if isinstance(kind, type) and issubclass(kind, BaseModel) and not issubclass(kind, (Dated, Uprating)):
             out += key_paths(kind, path + ".")
         else:
             out.append(path)

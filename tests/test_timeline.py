@@ -28,3 +28,12 @@ def test_uprating_needs_its_index() -> None:
     p = Dated.model_validate({"values": {2020: 100}, "uprating": {"prices": 1.0}})
     with pytest.raises(ValueError, match="inflation"):
         annual(p, range(2020, 2022))
+
+
+def test_linear_interpolation_reads_mid_year() -> None:
+    """Coverage 0.50 on 2015-07-01 rising linearly to 0.60 on 2020-07-01: 2017 (1 July) is 2/5 of
+    the way (731 of 1827 days, 2016 is a leap year): 0.50 + 0.10 x 731 / 1827 = 0.540011; flat
+    before and after."""
+    p = Dated.model_validate({"values": {"2015-07-01": 0.5, "2020-07-01": 0.6}, "interpolation": "linear"})
+    got = annual(p, range(2014, 2023))
+    np.testing.assert_allclose(got[[0, 1, 3, 6, 8]], [0.5, 0.5, 0.5 + 0.1 * 731 / 1827, 0.6, 0.6])

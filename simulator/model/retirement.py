@@ -78,3 +78,48 @@ def flexible_window(policy: Retirement, group: str, birth: np.ndarray) -> tuple[
     early = np.maximum(age - flex.max_early_months, old) if policy.reform else age
     late = age + flex.max_late_months if policy.reform else age
     return early, late
+
+
+def cohort_retirement(
+    policy: Retirement,
+    group: str,
+    birth_years: np.ndarray,
+    years: np.ndarray,
+    early_share: float = 0.0,
+    early_months: int = 0,
+    late_share: float = 0.0,
+    late_months: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Share of each birth-year cohort that has reached its claim age by the end of each year,
+    and the mean claim age (years) of those reaching it during the year.
+
+    Births are spread evenly over the 12 months. A share ``early_share`` claims
+    ``early_months`` before the statutory age (never below the old age, only when the reform
+    is on) and ``late_share`` claims ``late_months`` after it (reform only).
+    Returns ``reached[c, y]`` and ``mean_age[c, y]`` (NaN where nobody reaches it in y).
+    """
+    births = month_index(np.asarray(birth_years)[:, None], np.arange(1, 13)[None, :])  # (C, 12)
+    statutory = retirement_age_months(policy, group, births)
+    old = 12 * policy.groups[group].old_age
+    variants = [(1.0 - early_share - late_share, statutory)]
+    if policy.reform:
+        variants += [
+            (early_share, np.maximum(statutory - min(early_months, policy.flexible.max_early_months), old)),
+            (late_share, statutory + min(late_months, policy.flexible.max_late_months)),
+        ]
+    year_end = month_index(np.asarray(years), 12)  # (Y,)
+    reached = np.zeros((len(birth_years), len(years)))
+    age_sum = np.zeros_like(reached)
+    weight_sum = np.zeros_like(reached)
+    for share, age in variants:
+        if share <= 0:
+            continue
+        claim = births + age  # (C, 12)
+        done = claim[:, :, None] <= year_end[None, None, :]  # (C, 12, Y)
+        reached += share * done.mean(axis=1)
+        claim_year = (claim // 12)[:, :, None] == np.asarray(years)[None, None, :]
+        age_sum += share * (claim_year * age[:, :, None]).sum(axis=1)
+        weight_sum += share * claim_year.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_age = np.where(weight_sum > 0, age_sum / weight_sum / 12.0, np.nan)
+    return reached, mean_age

@@ -1,7 +1,8 @@
 """Dated parameters to one value per calendar year.
 
-For year y the value is the time-weighted mean over the days of y of the value in
-force (a rate of 0.20 to 30 April and 0.16 from 1 May gives 0.20 x 120/365 + 0.16 x 245/365
+For year y the value is (``interpolation: linear``) the straight line between the
+dated points read at 1 July of y, or (``step``, the default) the time-weighted mean over
+the days of y of the value in force (a rate of 0.20 to 30 April and 0.16 from 1 May gives 0.20 x 120/365 + 0.16 x 245/365
 = 0.1732 for 2019). After the year of the last date, when the parameter has an
 uprating rule, the value in force at the end of that year grows each year by
 ``g[y] = wage x wage_growth[y] + prices x inflation[y] + fixed``::
@@ -15,7 +16,7 @@ import datetime as dt
 
 import numpy as np
 
-from simulator.scenario.params import Dated
+from simulator.scenario.params import Dated, Uprating
 
 
 def annual(
@@ -46,7 +47,36 @@ def annual(
 
 
 def _year_mean(param: Dated, year: int) -> float:
+    if param.interpolation == "linear":
+        return _linear_mid_year(param, year)
     start, end = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
     cuts = [start] + [d for d, _ in param.values if start < d < end] + [end]
     days = (end - start).days
     return sum(param.at(a) * (b - a).days for a, b in zip(cuts[:-1], cuts[1:])) / days
+
+
+def _linear_mid_year(param: Dated, year: int) -> float:
+    """Straight lines between the dated points, read at 1 July; flat outside them."""
+    t = [d.toordinal() for d, _ in param.values]
+    v = [value for _, value in param.values]
+    return float(np.interp(dt.date(year, 7, 1).toordinal(), t, v))
+
+
+def rate_then_rule(
+    rates: Dated,
+    rule: Uprating,
+    years: np.ndarray | range,
+    wage_growth: np.ndarray | None = None,
+    inflation: np.ndarray | None = None,
+) -> np.ndarray:
+    """A dated *rate* (e.g. the yearly pension increase) up to its last date, then
+    ``rule.wage x wage_growth + rule.prices x inflation + rule.fixed`` each year after it."""
+    years = np.asarray(years, dtype=np.int64)
+    out = annual(rates, years)
+    later = years > rates.values[-1][0].year
+    after = np.full(len(years), rule.fixed)
+    if rule.wage:
+        after = after + rule.wage * np.asarray(wage_growth, dtype=float)
+    if rule.prices:
+        after = after + rule.prices * np.asarray(inflation, dtype=float)
+    return np.where(later, after, out)

@@ -40,7 +40,8 @@ def _validate(model: type[M], data: Any, origins: Origins, prefix: tuple[str, ..
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
+        # A misspelt key shows up as both "unknown" and "missing": name the one the user wrote.
+        err = sorted(exc.errors(include_url=False), key=lambda e: e["type"] == "missing")[0]
         loc = prefix + tuple(str(p) for p in err["loc"] if p != "[key]")
         loc = _refine_dated(loc, err.get("ctx") or {}, origins)
         file, line, key_path = locate(origins, loc)

@@ -12,8 +12,9 @@ Accepted YAML forms (all equivalent in meaning)::
       note: "..."
 
 A key is a year (``2019`` = 1 January), an ISO month ``2019-05`` or date ``2019-05-01``.
-A value holds from its date until the next one. Before the first date the first
-value holds. After the last date the value grows each year by
+A value holds from its date until the next one (``interpolation: step``, the default)
+or moves in a straight line to the next one (``interpolation: linear``, for paths such
+as coverage or life expectancy). Before the first date the first value holds. After the last date the value grows each year by
 ``wage x wage growth + prices x inflation + fixed`` when ``uprating`` is given, else
 it stays. The model turns a parameter into one value per year (``simulator.model.timeline``).
 """
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -62,7 +63,7 @@ class Uprating(Strict):
     fixed: float = Field(0.0, ge=-0.5, le=0.5, description="fixed annual rate")
 
 
-_META = {"values", "uprating", "unit", "source", "note"}
+_META = {"values", "uprating", "interpolation", "unit", "source", "note"}
 
 
 class Dated(Strict):
@@ -70,6 +71,7 @@ class Dated(Strict):
 
     values: tuple[tuple[dt.date, float], ...]
     uprating: Uprating | None = None
+    interpolation: Literal["step", "linear"] = "step"
     unit: str | None = None
     source: str | None = None
     note: str | None = None

@@ -10,7 +10,9 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from simulator.scenario.params import Amount, Rate, Strict, parse_date
+from simulator.scenario.economy import Economy, Labour
+from simulator.scenario.employee_pension import EmployeePension, EmployeePensionPolicy
+from simulator.scenario.params import Amount, Strict, parse_date
 
 GROUPS = ("M60", "F55", "F50")
 Group = Literal["M60", "F55", "F50"]
@@ -80,13 +82,6 @@ class Retirement(Strict):
         return self.min_contribution_years.at(self.effective - dt.timedelta(days=1))
 
 
-class EmployeePensionPolicy(Strict):
-    """Contribution rates of the urban employee pension (shares of the contribution base)."""
-
-    employer_rate: Rate = Field(description="employer contribution rate, pooled fund")
-    employee_rate: Rate = Field(description="employee contribution rate, individual account")
-
-
 class Policy(Strict):
     retirement: Retirement
     employee_pension: EmployeePensionPolicy
@@ -101,6 +96,9 @@ class Scenario(Strict):
     base_year: int = Field(ge=1990, le=2100, description="first projected year starts from this year's end stocks")
     horizon: int = Field(ge=1991, le=2200, description="last projected year")
     policy: Policy
+    economy: Economy
+    labour: Labour
+    employee_pension: EmployeePension
 
     @field_validator("horizon")
     @classmethod

@@ -1,0 +1,63 @@
+"""Column layout of the employee-pension kernel's packed arrays (shared by both twins).
+
+Packing keeps the kernel signature short and free of Python objects: every per-year
+scalar input is a column of ``series[draw, year, SERIES]``; every per-cell input a
+column of ``cells[draw, year, group, age, CELLS]``; every output a column of
+``out[draw, year, OUTPUTS]``. A draw axis of length 1 broadcasts over all draws.
+"""
+
+from __future__ import annotations
+
+# series[d, t, k]: one value per year (yuan, rates as shares, years)
+WAGE = 0  # average wage of year t (yuan / year)
+WAGE_PREV = 1  # average wage of year t-1 (yuan / year), the basic-pension base
+EMPLOYER_RATE = 2
+EMPLOYEE_RATE = 3
+BASE_RATIO = 4  # average contribution base / average wage
+COMPLIANCE = 5  # contributions collected / due
+CREDITING = 6  # individual-account crediting rate
+INTEREST = 7  # return on the fund balance
+INDEXATION = 8  # increase of pensions in payment in January of year t
+MIN_YEARS = 9  # minimum contribution years for retiring in year t
+YEAR = 10  # the calendar year
+DEATH_GRANT = 11  # funeral and survivor grants per deceased retiree (yuan)
+SUBSIDY = 12  # fiscal subsidy path (yuan), used when subsidy_mode == 0
+POOL_OUT_RATE = 13  # pooling payments as a share of the contributors' wage bill
+POOL_IN_PER_RETIREE = 14  # pooling receipts per retiree (yuan)
+N_SERIES = 15
+
+# cells[d, t, g, a, k]: per retirement group and age at the end of year t
+TARGET = 0  # active contributors the coverage path asks for (persons)
+HAZARD = 1  # share of the cell's remaining members reaching the statutory age in year t
+DIVISOR = 2  # account-pension divisor (months) at the cell's mean retirement age
+SHORT_EXIT = 3  # 1 where members short of the minimum years leave for the residents scheme
+DORMANCY = 4  # share of actives who stop contributing in year t
+REACTIVATION = 5  # share of dormant members who resume contributing in year t
+N_CELLS = 6
+
+# out[d, t, k]
+CONTRIBUTORS = 0
+DORMANT = 1
+RETIREES = 2
+NEW_RETIREES = 3
+NEW_PENSIONS = 4  # sum of first annual pensions awarded in year t (yuan / year)
+PENSION_ROLL = 5  # sum of annual pensions in payment at year end (yuan / year)
+CONTRIBUTIONS = 6
+BENEFITS = 7
+OTHER_OUTGO = 8  # death grants + account balances paid out on death
+TRANSFERS_IN = 9
+TRANSFERS_OUT = 10  # pooling payments + balances of members moving to the residents scheme
+SUBSIDY_OUT = 11
+INTEREST_OUT = 12
+REVENUE = 13
+EXPENDITURE = 14
+BALANCE = 15
+ENTRANTS = 16
+DEATHS = 17  # members and retirees who died in year t
+EXITS = 18  # members short of the minimum years who moved to the residents scheme
+SUBSIDY_NEEDED = 19  # extra subsidy that would keep the year-end balance at zero or above
+ACCOUNT_BALANCE = 20  # individual-account balances of members (yuan, notional)
+BUY_INS = 21  # lump sums paid to buy missing years (part of contributions)
+N_OUTPUTS = 22
+
+SUBSIDY_PATH, SUBSIDY_COVER_DEFICIT, SUBSIDY_KEEP_NONNEGATIVE = 0, 1, 2

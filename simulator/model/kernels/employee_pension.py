@@ -1,0 +1,474 @@
+"""Urban employee pension: one kernel call projects every year for every draw.
+
+State per draw, by retirement group g (M60, F55, F50), age a at year end (0..100) and
+completed contribution years s (0..S-1, the top cell holds S-1 and more):
+
+    act[g, a, s], dor[g, a, s]      active contributors and dormant members (persons)
+    kact[g, a, s], kdor[g, a, s]    their individual-account balances (yuan, cell totals)
+    ret[g, a]                       retirees (persons)
+    pen[g, a]                       annual pensions in payment of those retirees (yuan / year, cell total)
+    balance                         the fund (yuan)
+
+Year t, in this order (cells move together with their balances and pensions, so every
+per-person average is kept):
+
+1. Index pensions in payment: ``pen *= 1 + indexation[t]`` (January).
+2. Survive and age by one: x[a] <- x[a-1] p[sex(g), a-1]; the open age 100 keeps its
+   survivors too. Benefits paid = sum(pen (1 + p) / 2) (deaths mid-year); other outgo =
+   retiree deaths x death grant + account balances of members who died.
+3. Active <-> dormant: ``act -> dor`` at the dormancy rate, ``dor -> act`` at the reactivation rate.
+4. Entrants with 0 years fill each (g, a) cell up to its target of active contributors.
+5. Contributions = (employer + employee rate) x base ratio x wage x compliance x actives;
+   accounts: ``k <- k (1 + crediting) + employee rate x base ratio x wage x compliance x act``;
+   actives gain one contribution year (s -> s+1).
+6. Retirement: a share ``hazard`` of each cell reaches its statutory age. Those with
+   s >= minimum years retire with the annual pension
+   ``12 x [ (w + w b) / 2 x s x 1%  +  K / divisor  +  w b x deemed x transitional% ]``,
+   w = previous-year average monthly wage, b = base ratio, K = own account balance,
+   deemed = max(0, s - (year - account start)). New pensions are paid for half the year.
+   Of those short of the minimum, a share ``buy_rate`` buy the missing years (a lump sum of
+   the missing years' contributions) and retire; where ``short_exit`` = 1 the rest move to
+   the residents scheme with their account balance (a transfer out).
+7. Pooling: out = pool rate x wage x actives, in = per-retiree receipt x retirees.
+   interest = r x (balance + (contributions + transfers in - expenditure) / 2);
+   subsidy by ``subsidy_mode``: the path, the current deficit (benefits - contributions),
+   or just enough to keep the balance >= 0;
+   revenue = contributions + subsidy + interest + transfers in,
+   expenditure = benefits + other outgo + transfers out,
+   balance = balance + revenue - expenditure.
+
+``employee_pension_numba`` loops over cells (numba, parallel over draws);
+``employee_pension_numpy`` is the reference twin written with whole-array numpy operations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from simulator.model.kernels.employee_layout import (
+    ACCOUNT_BALANCE,
+    BALANCE,
+    BASE_RATIO,
+    BENEFITS,
+    BUY_INS,
+    COMPLIANCE,
+    CONTRIBUTIONS,
+    CONTRIBUTORS,
+    CREDITING,
+    DEATH_GRANT,
+    DEATHS,
+    DIVISOR,
+    DORMANCY,
+    DORMANT,
+    EMPLOYEE_RATE,
+    EMPLOYER_RATE,
+    ENTRANTS,
+    EXITS,
+    EXPENDITURE,
+    HAZARD,
+    INDEXATION,
+    INTEREST,
+    INTEREST_OUT,
+    MIN_YEARS,
+    NEW_PENSIONS,
+    NEW_RETIREES,
+    OTHER_OUTGO,
+    PENSION_ROLL,
+    POOL_IN_PER_RETIREE,
+    POOL_OUT_RATE,
+    REACTIVATION,
+    RETIREES,
+    REVENUE,
+    SHORT_EXIT,
+    SUBSIDY,
+    SUBSIDY_COVER_DEFICIT,
+    SUBSIDY_KEEP_NONNEGATIVE,
+    SUBSIDY_NEEDED,
+    SUBSIDY_OUT,
+    TARGET,
+    TRANSFERS_IN,
+    TRANSFERS_OUT,
+    WAGE,
+    WAGE_PREV,
+    YEAR,
+)
+
+GROUP_SEX = np.array([0, 1, 1], dtype=np.int64)  # M60 -> male, F55 and F50 -> female
+
+
+@njit(cache=True, parallel=True)
+def employee_pension_numba(
+    act0, dor0, kact0, kdor0, ret0, pen0, balance0,
+    survival, series, cells, group_sex,
+    account_start, transitional_rate, buy_rate, subsidy_mode,
+    out,
+):  # fmt: skip
+    """Numba twin; arguments as :func:`employee_pension_numpy`. Writes ``out[d, t, :]``."""
+    n_draws, n_years = out.shape[0], out.shape[1]
+    G, A, S = act0.shape
+    for d in prange(n_draws):
+        act = act0.copy()
+        dor = dor0.copy()
+        kact = kact0.copy()
+        kdor = kdor0.copy()
+        ret = ret0.copy()
+        pen = pen0.copy()
+        balance = balance0
+        di = np.int64(d)  # prange gives an unsigned index; keep draw indices signed
+        ds = di if survival.shape[0] > 1 else np.int64(0)
+        dq = di if series.shape[0] > 1 else np.int64(0)
+        dc = di if cells.shape[0] > 1 else np.int64(0)
+        for t in range(n_years):
+            sr = series[dq, t]
+            # 1-2. index, survive, age
+            benefits = 0.0
+            other = 0.0
+            deaths = 0.0
+            for g in range(G):
+                sex = group_sex[g]
+                for a in range(A - 1, 0, -1):
+                    p = survival[ds, t, sex, a - 1]
+                    r_in = ret[g, a - 1]
+                    w_in = pen[g, a - 1] * (1.0 + sr[INDEXATION])
+                    if a == A - 1:
+                        p_open = survival[ds, t, sex, A - 1]
+                        r_top = ret[g, a]
+                        w_top = pen[g, a] * (1.0 + sr[INDEXATION])
+                        benefits += w_top * (1.0 + p_open) * 0.5
+                        deaths += r_top * (1.0 - p_open)
+                        other += r_top * (1.0 - p_open) * sr[DEATH_GRANT]
+                        r_top *= p_open
+                        w_top *= p_open
+                    else:
+                        r_top = 0.0
+                        w_top = 0.0
+                    benefits += w_in * (1.0 + p) * 0.5
+                    deaths += r_in * (1.0 - p)
+                    other += r_in * (1.0 - p) * sr[DEATH_GRANT]
+                    ret[g, a] = r_in * p + r_top
+                    pen[g, a] = w_in * p + w_top
+                    for s in range(S):
+                        x_a, x_d = act[g, a - 1, s], dor[g, a - 1, s]
+                        k_a, k_d = kact[g, a - 1, s], kdor[g, a - 1, s]
+                        if a == A - 1:
+                            po = survival[ds, t, sex, A - 1]
+                            deaths += (act[g, a, s] + dor[g, a, s]) * (1.0 - po)
+                            other += (kact[g, a, s] + kdor[g, a, s]) * (1.0 - po)
+                            t_a, t_d = act[g, a, s] * po, dor[g, a, s] * po
+                            tk_a, tk_d = kact[g, a, s] * po, kdor[g, a, s] * po
+                        else:
+                            t_a = t_d = tk_a = tk_d = 0.0
+                        deaths += (x_a + x_d) * (1.0 - p)
+                        other += (k_a + k_d) * (1.0 - p)
+                        act[g, a, s] = x_a * p + t_a
+                        dor[g, a, s] = x_d * p + t_d
+                        kact[g, a, s] = k_a * p + tk_a
+                        kdor[g, a, s] = k_d * p + tk_d
+                ret[g, 0] = 0.0
+                pen[g, 0] = 0.0
+                for s in range(S):
+                    act[g, 0, s] = 0.0
+                    dor[g, 0, s] = 0.0
+                    kact[g, 0, s] = 0.0
+                    kdor[g, 0, s] = 0.0
+            # 3-6 per cell
+            base = sr[BASE_RATIO] * sr[WAGE]
+            paid = base * sr[COMPLIANCE]
+            rate = sr[EMPLOYER_RATE] + sr[EMPLOYEE_RATE]
+            w_month = sr[WAGE_PREV] / 12.0
+            deemed_cut = sr[YEAR] - account_start
+            contributions = 0.0
+            buy_ins = 0.0
+            entrants = 0.0
+            exits = 0.0
+            moved_out = 0.0
+            new_ret = 0.0
+            new_pen = 0.0
+            for g in range(G):
+                for a in range(A):
+                    cl = cells[dc, t, g, a]
+                    # 3. active <-> dormant
+                    n_act = 0.0
+                    for s in range(S):
+                        out_a = act[g, a, s] * cl[DORMANCY]
+                        back = dor[g, a, s] * cl[REACTIVATION]
+                        k_out = kact[g, a, s] * cl[DORMANCY]
+                        k_back = kdor[g, a, s] * cl[REACTIVATION]
+                        act[g, a, s] += back - out_a
+                        dor[g, a, s] += out_a - back
+                        kact[g, a, s] += k_back - k_out
+                        kdor[g, a, s] += k_out - k_back
+                        n_act += act[g, a, s]
+                    # 4. entrants
+                    e = cl[TARGET] - n_act
+                    if e > 0.0:
+                        act[g, a, 0] += e
+                        entrants += e
+                    # 5. contributions, accounts, service
+                    for s in range(S - 1, -1, -1):
+                        x = act[g, a, s]
+                        contributions += x * rate * paid
+                        k = kact[g, a, s] * (1.0 + sr[CREDITING]) + x * sr[EMPLOYEE_RATE] * paid
+                        kdor[g, a, s] *= 1.0 + sr[CREDITING]
+                        if s == S - 1:
+                            act[g, a, s] = x
+                            kact[g, a, s] = k
+                        else:
+                            act[g, a, s + 1] += x
+                            kact[g, a, s + 1] += k
+                            act[g, a, s] = 0.0
+                            kact[g, a, s] = 0.0
+                    # 6. retirement
+                    h = cl[HAZARD]
+                    if h <= 0.0:
+                        continue
+                    for s in range(S):
+                        n = (act[g, a, s] + dor[g, a, s]) * h
+                        if n <= 0.0:
+                            continue
+                        k = (kact[g, a, s] + kdor[g, a, s]) * h
+                        years = float(s)
+                        if years < sr[MIN_YEARS]:
+                            lump = (sr[MIN_YEARS] - years) * rate * base
+                            bought = n * buy_rate
+                            buy_ins += bought * lump
+                            k_bought = k * buy_rate
+                            stay = 1.0 - h * buy_rate
+                            if cl[SHORT_EXIT] > 0.0:
+                                exits += n - bought
+                                moved_out += k - k_bought
+                                stay = 1.0 - h
+                            act[g, a, s] *= stay
+                            dor[g, a, s] *= stay
+                            kact[g, a, s] *= stay
+                            kdor[g, a, s] *= stay
+                            n = bought
+                            k = k_bought
+                            years = sr[MIN_YEARS]
+                        else:
+                            act[g, a, s] *= 1.0 - h
+                            dor[g, a, s] *= 1.0 - h
+                            kact[g, a, s] *= 1.0 - h
+                            kdor[g, a, s] *= 1.0 - h
+                        if n <= 0.0:
+                            continue
+                        deemed = years - deemed_cut
+                        if deemed < 0.0:
+                            deemed = 0.0
+                        monthly = (
+                            (w_month + w_month * sr[BASE_RATIO]) * 0.5 * years * 0.01
+                            + k / n / cl[DIVISOR]
+                            + w_month * sr[BASE_RATIO] * deemed * transitional_rate
+                        )
+                        award = 12.0 * monthly * n
+                        ret[g, a] += n
+                        pen[g, a] += award
+                        new_ret += n
+                        new_pen += award
+                        benefits += 0.5 * award
+            # 7. money
+            contributors = 0.0
+            dormant = 0.0
+            retirees = 0.0
+            roll = 0.0
+            accounts = 0.0
+            for g in range(G):
+                for a in range(A):
+                    retirees += ret[g, a]
+                    roll += pen[g, a]
+                    for s in range(S):
+                        contributors += act[g, a, s]
+                        dormant += dor[g, a, s]
+                        accounts += kact[g, a, s] + kdor[g, a, s]
+            contributions += buy_ins
+            t_out = sr[POOL_OUT_RATE] * sr[WAGE] * contributors + moved_out
+            t_in = sr[POOL_IN_PER_RETIREE] * retirees
+            expenditure = benefits + other + t_out
+            interest = sr[INTEREST] * (balance + 0.5 * (contributions + t_in - expenditure))
+            if subsidy_mode == SUBSIDY_COVER_DEFICIT:
+                subsidy = max(0.0, benefits - contributions)
+            elif subsidy_mode == SUBSIDY_KEEP_NONNEGATIVE:
+                subsidy = max(0.0, -(balance + contributions + interest + t_in - expenditure))
+            else:
+                subsidy = sr[SUBSIDY]
+            revenue = contributions + subsidy + interest + t_in
+            balance = balance + revenue - expenditure
+            o = out[d, t]
+            o[CONTRIBUTORS] = contributors
+            o[DORMANT] = dormant
+            o[RETIREES] = retirees
+            o[NEW_RETIREES] = new_ret
+            o[NEW_PENSIONS] = new_pen
+            o[PENSION_ROLL] = roll
+            o[CONTRIBUTIONS] = contributions
+            o[BENEFITS] = benefits
+            o[OTHER_OUTGO] = other
+            o[TRANSFERS_IN] = t_in
+            o[TRANSFERS_OUT] = t_out
+            o[SUBSIDY_OUT] = subsidy
+            o[INTEREST_OUT] = interest
+            o[REVENUE] = revenue
+            o[EXPENDITURE] = expenditure
+            o[BALANCE] = balance
+            o[ENTRANTS] = entrants
+            o[DEATHS] = deaths
+            o[EXITS] = exits
+            o[SUBSIDY_NEEDED] = max(0.0, -balance)
+            o[ACCOUNT_BALANCE] = accounts
+            o[BUY_INS] = buy_ins
+
+
+def employee_pension_numpy(
+    act0: np.ndarray,
+    dor0: np.ndarray,
+    kact0: np.ndarray,
+    kdor0: np.ndarray,
+    ret0: np.ndarray,
+    pen0: np.ndarray,
+    balance0: float,
+    survival: np.ndarray,
+    series: np.ndarray,
+    cells: np.ndarray,
+    group_sex: np.ndarray,
+    account_start: float,
+    transitional_rate: float,
+    buy_rate: float,
+    subsidy_mode: int,
+    out: np.ndarray,
+) -> None:
+    """Reference twin, whole-array numpy over draws.
+
+    Shapes: ``act0, dor0, kact0, kdor0`` (G, A, S); ``ret0, pen0`` (G, A); ``survival``
+    (Dx, T, 2, A); ``series`` (Dx, T, N_SERIES); ``cells`` (Dx, T, G, A, N_CELLS);
+    ``out`` (D, T, N_OUTPUTS); Dx is 1 or D.
+    """
+    n_draws, n_years = out.shape[:2]
+    S = act0.shape[2]
+    act, dor, kact, kdor = (np.repeat(x[None].astype(float), n_draws, 0) for x in (act0, dor0, kact0, kdor0))
+    ret, pen = (np.repeat(x[None].astype(float), n_draws, 0) for x in (ret0, pen0))
+    balance = np.full(n_draws, float(balance0))
+    years_of_service = np.arange(S, dtype=float)
+    for t in range(n_years):
+        sr = np.broadcast_to(series[:, t], (n_draws, series.shape[2]))
+        col = lambda k: sr[:, k]  # noqa: E731
+        p = np.broadcast_to(survival[:, t][:, group_sex], (n_draws, *ret.shape[1:]))  # (D, G, A)
+        cl = np.broadcast_to(cells[:, t], (n_draws, *cells.shape[2:]))  # (D, G, A, K)
+
+        # 1-2. index pensions, survive and age by one (age 100 keeps its own survivors)
+        pen = pen * (1.0 + col(INDEXATION))[:, None, None]
+        benefits = (pen * (1.0 + p) / 2).sum(axis=(1, 2))
+        dead_ret = ret * (1.0 - p)
+        members = act + dor
+        accounts = kact + kdor
+        deaths = dead_ret.sum(axis=(1, 2)) + (members * (1.0 - p)[..., None]).sum(axis=(1, 2, 3))
+        other = (dead_ret * col(DEATH_GRANT)[:, None, None]).sum(axis=(1, 2))
+        other += (accounts * (1.0 - p)[..., None]).sum(axis=(1, 2, 3))
+        ret, pen = _age(ret * p), _age(pen * p)
+        act, dor = _age(act * p[..., None]), _age(dor * p[..., None])
+        kact, kdor = _age(kact * p[..., None]), _age(kdor * p[..., None])
+
+        # 3. active <-> dormant
+        to_dor, to_act = cl[..., DORMANCY][..., None], cl[..., REACTIVATION][..., None]
+        act, dor = act - act * to_dor + dor * to_act, dor + act * to_dor - dor * to_act
+        kact, kdor = kact - kact * to_dor + kdor * to_act, kdor + kact * to_dor - kdor * to_act
+
+        # 4. entrants fill each cell up to its target
+        entrants_cell = np.maximum(cl[..., TARGET] - act.sum(axis=3), 0.0)
+        act[..., 0] += entrants_cell
+
+        # 5. contributions, accounts, one more year of service
+        rate = col(EMPLOYER_RATE) + col(EMPLOYEE_RATE)
+        base = col(BASE_RATIO) * col(WAGE)
+        paid = base * col(COMPLIANCE)
+        contributions = act.sum(axis=(1, 2, 3)) * rate * paid
+        credit = (1.0 + col(CREDITING))[:, None, None, None]
+        kact = kact * credit + act * (col(EMPLOYEE_RATE) * paid)[:, None, None, None]
+        kdor = kdor * credit
+        act, kact = _accrue(act), _accrue(kact)
+
+        # 6. retirement
+        h = cl[..., HAZARD][..., None]  # (D, G, A, 1)
+        min_years = col(MIN_YEARS)[:, None, None, None]
+        short = years_of_service[None, None, None, :] < min_years  # (D, 1, 1, S)
+        reach = (act + dor) * h
+        k_reach = (kact + kdor) * h
+        bought = np.where(short, reach * buy_rate, 0.0)
+        exit_cell = (cl[..., SHORT_EXIT] > 0.0)[..., None]
+        leaving = np.where(short & exit_cell, reach - bought, 0.0)
+        k_leaving = np.where(short & exit_cell, k_reach * (1.0 - buy_rate), 0.0)
+        retiring = np.where(short, bought, reach)
+        k_retiring = np.where(short, k_reach * buy_rate, k_reach)
+        stay = np.where(short, np.where(exit_cell, 1.0 - h, 1.0 - h * buy_rate), 1.0 - h)
+        act, dor, kact, kdor = act * stay, dor * stay, kact * stay, kdor * stay
+
+        credited = np.maximum(years_of_service[None, None, None, :], min_years)  # short buyers get the minimum
+        deemed = np.maximum(credited - (col(YEAR) - account_start)[:, None, None, None], 0.0)
+        w_month = (col(WAGE_PREV) / 12.0)[:, None, None, None]
+        b = col(BASE_RATIO)[:, None, None, None]
+        per_head = np.divide(k_retiring, retiring, out=np.zeros_like(k_retiring), where=retiring > 0)
+        monthly = (w_month + w_month * b) / 2 * credited * 0.01 + per_head / cl[..., DIVISOR][..., None]
+        monthly = monthly + w_month * b * deemed * transitional_rate
+        awards = np.where(retiring > 0, 12.0 * monthly * retiring, 0.0)
+        ret = ret + retiring.sum(axis=3)
+        pen = pen + awards.sum(axis=3)
+        benefits = benefits + 0.5 * awards.sum(axis=(1, 2, 3))
+        buy_ins = (bought * ((min_years - years_of_service) * rate[:, None, None, None] * base[:, None, None, None])).sum(
+            axis=(1, 2, 3)
+        )
+
+        # 7. money
+        contributors = act.sum(axis=(1, 2, 3))
+        retirees = ret.sum(axis=(1, 2))
+        contributions = contributions + buy_ins
+        t_out = col(POOL_OUT_RATE) * col(WAGE) * contributors + k_leaving.sum(axis=(1, 2, 3))
+        t_in = col(POOL_IN_PER_RETIREE) * retirees
+        expenditure = benefits + other + t_out
+        interest = col(INTEREST) * (balance + 0.5 * (contributions + t_in - expenditure))
+        if subsidy_mode == SUBSIDY_COVER_DEFICIT:
+            subsidy = np.maximum(benefits - contributions, 0.0)
+        elif subsidy_mode == SUBSIDY_KEEP_NONNEGATIVE:
+            subsidy = np.maximum(-(balance + contributions + interest + t_in - expenditure), 0.0)
+        else:
+            subsidy = col(SUBSIDY).copy()
+        revenue = contributions + subsidy + interest + t_in
+        balance = balance + revenue - expenditure
+        o = out[:, t]
+        o[:, CONTRIBUTORS] = contributors
+        o[:, DORMANT] = dor.sum(axis=(1, 2, 3))
+        o[:, RETIREES] = retirees
+        o[:, NEW_RETIREES] = retiring.sum(axis=(1, 2, 3))
+        o[:, NEW_PENSIONS] = awards.sum(axis=(1, 2, 3))
+        o[:, PENSION_ROLL] = pen.sum(axis=(1, 2))
+        o[:, CONTRIBUTIONS] = contributions
+        o[:, BENEFITS] = benefits
+        o[:, OTHER_OUTGO] = other
+        o[:, TRANSFERS_IN] = t_in
+        o[:, TRANSFERS_OUT] = t_out
+        o[:, SUBSIDY_OUT] = subsidy
+        o[:, INTEREST_OUT] = interest
+        o[:, REVENUE] = revenue
+        o[:, EXPENDITURE] = expenditure
+        o[:, BALANCE] = balance
+        o[:, ENTRANTS] = entrants_cell.sum(axis=(1, 2))
+        o[:, DEATHS] = deaths
+        o[:, EXITS] = leaving.sum(axis=(1, 2, 3))
+        o[:, SUBSIDY_NEEDED] = np.maximum(-balance, 0.0)
+        o[:, ACCOUNT_BALANCE] = (kact + kdor).sum(axis=(1, 2, 3))
+        o[:, BUY_INS] = buy_ins
+
+
+def _age(x: np.ndarray) -> np.ndarray:
+    """Shift axis 2 (age) up by one; the open age keeps its own survivors; age 0 empties."""
+    y = np.zeros_like(x)
+    y[:, :, 1:] = x[:, :, :-1]
+    y[:, :, -1] += x[:, :, -1]
+    return y
+
+
+def _accrue(x: np.ndarray) -> np.ndarray:
+    """Shift axis 3 (service) up by one; the top cell keeps its own."""
+    y = np.zeros_like(x)
+    y[..., 1:] = x[..., :-1]
+    y[..., -1] += x[..., -1]
+    return y
