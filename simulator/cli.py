@@ -88,6 +88,9 @@ def run(
     except OutputExists as exc:
         fail(str(exc))
     if not quiet:
+        from simulator.io.tables import print_headline
+
+        print_headline(results)
         typer.echo(f"wrote {outdir}/results.nc and {outdir}/summary.csv")
 
 

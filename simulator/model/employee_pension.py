@@ -251,7 +251,7 @@ FLOWS = {
     "subsidy_needed": (L.SUBSIDY_NEEDED, "yuan", "extra subsidy that would keep the year-end balance >= 0"),
     "new_retirees": (L.NEW_RETIREES, "persons", "members who started a pension in the year"),
     "entrants": (L.ENTRANTS, "persons", "new active members"),
-    "deaths": (L.DEATHS, "persons", "members and retirees who died"),
+    "deaths_insured": (L.DEATHS, "persons", "members and retirees who died"),
     "exits": (L.EXITS, "persons", "members short of the minimum years moved to the residents scheme"),
     "buy_ins": (L.BUY_INS, "yuan", "lump sums paid for missing contribution years"),
 }
@@ -299,5 +299,6 @@ def results(scenario: Scenario, inputs: KernelInputs, out: np.ndarray) -> dict[s
             "dependency_ratio": (v["retirees"] / v["contributors"], "1", "retirees / contributors"),
             "fund_ratio": (v["balance"] / v["expenditure"], "1", "balance / expenditure (years of spending)"),
             "payg_cost_rate": (v["expenditure"] / wage_bill, "1", "expenditure / contribution base of contributors"),
+            "wage_bill": (wage_bill, "yuan", "contribution base of contributors (contributors x wage x base ratio)"),
         }
     return res | derived

@@ -8,6 +8,8 @@ import numpy as np
 import xarray as xr
 
 import simulator
+from simulator.model import employee_pension
+from simulator.model.indicators import actuarial_balance, depletion_year, scheme_dataset
 from simulator.model.retirement import month_index, statutory_retirement
 from simulator.scenario.load import scenario_hash
 from simulator.scenario.schema import GROUPS, Scenario
@@ -15,16 +17,26 @@ from simulator.scenario.schema import GROUPS, Scenario
 
 def project(scenario: Scenario) -> xr.Dataset:
     """Run ``scenario`` from ``base_year`` to ``horizon``; return the results Dataset."""
+    from simulator.model.demography import population_dataset
+
     years = np.arange(scenario.base_year, scenario.horizon + 1)
-    ds = xr.Dataset(coords={"year": years, "group": list(GROUPS)})
+    demography = population_dataset(scenario)
+    inputs = employee_pension.build_inputs(scenario, demography)
+    schemes = {"employee_pension": employee_pension.results(scenario, inputs, employee_pension.run_kernel(inputs))}
+    indicators = scheme_dataset(schemes, years, draws=1)
+    econ = employee_pension.economy_paths(scenario)
+    indicators["depletion_year"] = depletion_year(indicators["balance"])
+    indicators["actuarial_balance"] = actuarial_balance(indicators, econ.fund_return)
+    ds = xr.merge([demography, indicators], combine_attrs="drop_conflicts")
+    ds["average_wage"] = xr.DataArray(econ.wage, dims="year", attrs={"units": "yuan", "long_name": "average wage", "scheme": "economy"})
     ds["retirement_age"] = retirement_schedule(scenario, years)
     ds.attrs.update(provenance(scenario))
     return ds
 
 
 def retirement_schedule(scenario: Scenario, years: np.ndarray) -> xr.DataArray:
-    """Statutory retirement age (years, fractional) of the cohort born in January of ``year - 60``,
-    ... by group; shown per calendar year of birth + old age for the reader."""
+    """Statutory retirement age (years) by group of members born in January of ``year - old age``:
+    how the reform phases in, year by year."""
     policy = scenario.policy.retirement
     out = np.empty((len(GROUPS), len(years)))
     for i, group in enumerate(GROUPS):
@@ -33,6 +45,7 @@ def retirement_schedule(scenario: Scenario, years: np.ndarray) -> xr.DataArray:
     return xr.DataArray(
         out,
         dims=("group", "year"),
+        coords={"group": list(GROUPS)},
         attrs={"units": "years", "long_name": "statutory retirement age of members born in January of year - old age"},
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from simulator.scenario.params import Amount, Growth, Rate, Strict, Uprating
 
@@ -45,6 +45,14 @@ class FlexibleShares(Strict):
     early_months: int = Field(12, ge=0, le=36)
     late_share: float = Field(0.0, ge=0, le=1)
     late_months: int = Field(12, ge=0, le=36)
+
+    @field_validator("late_share")
+    @classmethod
+    def _shares(cls, late: float, info: ValidationInfo) -> float:
+        early = info.data.get("early_share", 0.0)
+        if early + late > 1.0:
+            raise ValueError(f"early_share {early} + late_share {late} exceeds 1")
+        return late
 
 
 class ShortService(Strict):

@@ -68,6 +68,21 @@ def _same_date(key: str, date: str | None) -> bool:
         return False
 
 
+def override(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
+    """A new scenario with dotted key paths replaced, validated again (for levers, sweeps and
+    calibration): ``override(s, {"policy.retirement.reform": False})``."""
+    data = scenario.model_dump(mode="python", exclude_unset=False)
+    for path, value in changes.items():
+        node = data
+        *parents, last = path.split(".")
+        for key in parents:
+            node = node[key]
+        if last not in node:
+            raise KeyError(f"{path}: no such key in the scenario")
+        node[last] = value
+    return Scenario.model_validate(data)
+
+
 def scenario_hash(scenario: Scenario) -> str:
     """sha256 of the validated scenario's canonical JSON: same inputs, same hash."""
     text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)

@@ -89,7 +89,9 @@ class Dated(Strict):
         meta = {k: v for k, v in data.items() if str(k) in _META}
         dates = {k: v for k, v in data.items() if str(k) not in _META}
         values = meta.get("values", {})
-        if not isinstance(values, dict):
+        if isinstance(values, (list, tuple)):  # the dumped form: ((date, value), ...)
+            values = dict(values)
+        elif not isinstance(values, dict):
             values = {1900: values}
         # Date keys beside the metadata come from a child scenario amending its parent's
         # schedule (extends merges mappings key by key): they join ``values``, child last.

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from simulator.scenario.demography import Demography
 from simulator.scenario.economy import Economy, Labour
 from simulator.scenario.employee_pension import EmployeePension, EmployeePensionPolicy
 from simulator.scenario.params import Amount, Strict, parse_date
@@ -99,6 +100,7 @@ class Scenario(Strict):
     economy: Economy
     labour: Labour
     employee_pension: EmployeePension
+    demography: Demography
 
     @field_validator("horizon")
     @classmethod

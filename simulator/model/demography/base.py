@@ -1,0 +1,168 @@
+"""Base population by sex and single age at the end of the base year.
+
+1. National shape: the 2010 census (2010-11-01, taken as the end of 2010) aged forward with the
+   model's life tables and the UN WPP 2024 births of 2011-2020 split by the sex ratio at birth::
+
+       N[t] = age_one_year(N[t-1], S[t]),  N[t, s, 0] = B_WPP[t] w[t, s] L0/l0
+
+2. 2020: raked (iterative proportional fitting) to the 2020 census five-year groups, both sexes
+   (0-9, 10-14, ..., 95-99, 100+), and the national sex totals.
+3. Region: the national 2020 shape scaled within 0-14, 15-59, 60-64, 65+ to the region's census
+   total x shares (and raked to its male total when the scenario gives it).
+4. Base year b < 2020: reverse survival over n = 2020 - b years, no migration::
+
+       N[b, s, a] = N[2020, s, a+n] / F[a+n, a]                           a + n <= 99
+       N[b, s, g] = N[2020, s, 100] x V[b, s, g] / sum_g F[100, g] V[b, s, g]    g >= 100 - n
+
+   with F the n-year survival operator of the life tables and V the national shape of year b;
+   then scaled to the base year's total when the scenario gives it.
+
+Units: persons; arrays [sex, age] with sex 0 = male, age 100 = 100+.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from simulator.errors import ScenarioError
+from simulator.model.demography import data
+from simulator.model.kernels.population import age_one_year
+from simulator.scenario.demography import BasePopulation, Census2020
+
+CENSUS_YEAR = 2020
+FIRST_YEAR = 2010  # the 2010 census, taken as the end of 2010
+SERVICEMEN = 2_000_000  # in the communique totals, not in the 31 provinces; counted as men (assumption)
+REGION_GROUPS = np.array([0, 15, 60, 65])
+
+
+def national_history(survival: np.ndarray, infant: np.ndarray, male_share: np.ndarray) -> np.ndarray:
+    """National population (year, sex, age) at the ends of 2010..2020, not raked.
+
+    ``survival[k]``, ``infant[k]``, ``male_share[k]`` are those of year 2011 + k."""
+    births = data.wpp_births()
+    out = np.empty((CENSUS_YEAR - FIRST_YEAR + 1, 2, data.AGES))
+    out[0] = data.census_2010()
+    for k, year in enumerate(range(FIRST_YEAR + 1, CENSUS_YEAR + 1)):
+        out[k + 1] = age_one_year(out[k], survival[k])
+        out[k + 1, :, 0] = births[year] * np.array([male_share[k], 1.0 - male_share[k]]) * infant[k]
+    return out
+
+
+def national_2020(aged: np.ndarray) -> np.ndarray:
+    """The aged-forward national 2020 population raked to the census groups and sex totals (31 provinces)."""
+    lower, persons = data.census_2020_groups()
+    ind = data.census_2020_indicators("china")
+    sexes = np.array([ind["population_male"] - SERVICEMEN, ind["population_female"]])
+    return rake(aged, lower, persons, sexes)
+
+
+def rake(pop: np.ndarray, lower: np.ndarray, targets: np.ndarray, sex_totals: np.ndarray | None = None) -> np.ndarray:
+    """Iterative proportional fitting of ``pop[sex, age]``: each age group (both sexes, groups start
+    at ``lower``) to ``targets``, then each sex to ``sex_totals``, until both hold to 1e-12."""
+    groups = np.searchsorted(lower, np.arange(pop.shape[-1]), side="right") - 1
+    out = pop.astype(float).copy()
+    for _ in range(1000):
+        current = np.bincount(groups, weights=out.sum(axis=0), minlength=len(lower))
+        out *= (targets / current)[groups]
+        if sex_totals is None:
+            return out
+        sexes = out.sum(axis=1)
+        if np.max(np.abs(sexes / sex_totals - 1.0)) < 1e-12:
+            return out
+        out *= (sex_totals / sexes)[:, None]
+    raise ArithmeticError("raking did not converge (group and sex totals inconsistent)")
+
+
+def fit_region(shape: np.ndarray, census: Census2020) -> np.ndarray:
+    """The national ``shape[sex, age]`` scaled within 0-14, 15-59, 60-64, 65+ to the census."""
+    shares = np.array([census.age_0_14, census.age_15_59, census.age_60_plus - census.age_65_plus, census.age_65_plus])
+    targets = census.total * shares / shares.sum()
+    sexes = None if census.male is None else np.array([census.male, census.total - census.male])
+    return rake(shape, REGION_GROUPS, targets, sexes)
+
+
+def reverse_survive(pop: np.ndarray, survival: np.ndarray, shape: np.ndarray) -> np.ndarray:
+    """Population n years earlier, given ``pop`` now and ``survival[k]`` of the n years in between.
+
+    The earlier ages whose survivors are now in the open group are split like ``shape``."""
+    n, ages = survival.shape[0], pop.shape[-1]
+    forward = np.broadcast_to(np.eye(ages), (2, ages, ages)).copy()  # forward[s, from_age, to_age]
+    for k in range(n):
+        forward = age_one_year(forward, survival[k][:, None, :])
+    out = np.zeros_like(pop)
+    young = np.arange(ages - 1 - n)
+    out[:, young] = pop[:, young + n] / forward[:, young, young + n]
+    old = slice(ages - 1 - n, ages)
+    weights = shape[:, old] * forward[:, old, -1]
+    out[:, old] = pop[:, -1:] * shape[:, old] / weights.sum(axis=1, keepdims=True)
+    return out
+
+
+def base_population(
+    block: BasePopulation, base_year: int, survival: np.ndarray, infant: np.ndarray, male_share: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """(persons (sex, age) at the end of ``base_year``, the region's 2020 census fit or None for a file).
+
+    ``survival``, ``infant``, ``male_share`` are those of the years 2011..2020."""
+    if block.file is not None:
+        return read_population_csv(Path(block.file)), None
+    if not FIRST_YEAR <= base_year <= CENSUS_YEAR:
+        raise ValueError(
+            f"base_year {base_year}: a census-based base population needs {FIRST_YEAR} <= base_year <= {CENSUS_YEAR} "
+            "(expected such a base_year, or demography.base_population.file)"
+        )
+    history = national_history(survival, infant, male_share)
+    fit = fit_region(national_2020(history[-1]), block.census_2020)
+    n = CENSUS_YEAR - base_year
+    pop = reverse_survive(fit, survival[-n:], history[-1 - n]) if n else fit.copy()
+    if block.base_total is not None:
+        pop *= block.base_total.value / pop.sum()
+    return pop, fit
+
+
+def read_population_csv(path: Path) -> np.ndarray:
+    """A user's base population, CSV with header ``sex,age,population``: both sexes, ages 0..100
+    once each, persons >= 0. Errors name the file and line (:class:`ScenarioError`)."""
+    if not path.is_file():
+        key = "demography.base_population.file"
+        raise ScenarioError(path, 1, key, "file not found (expected a CSV sex,age,population)")
+    out = np.full((2, data.AGES), np.nan)
+    seen: dict[tuple[int, int], int] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if reader.fieldnames is None or sorted(reader.fieldnames) != ["age", "population", "sex"]:
+            raise ScenarioError(path, 1, "(header)", f"columns {reader.fieldnames} (expected sex,age,population)")
+        for row in reader:
+            line = reader.line_num
+            sex, age, persons = _parse_row(path, line, row)
+            if (sex, age) in seen:
+                message = f"{data.SEXES[sex]} age {age} again (first on line {seen[sex, age]}; expected each once)"
+                raise ScenarioError(path, line, "age", message)
+            seen[sex, age] = line
+            out[sex, age] = persons
+    missing = [f"{data.SEXES[s]} {a}" for s in range(2) for a in range(data.AGES) if (s, a) not in seen]
+    if missing:
+        shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
+        raise ScenarioError(path, 1, "age", f"missing {shown} (expected ages 0..100 for male and female)")
+    return out
+
+
+def _parse_row(path: Path, line: int, row: dict[str, str]) -> tuple[int, int, float]:
+    sex_text = (row.get("sex") or "").strip()
+    if sex_text not in data.SEXES:
+        raise ScenarioError(path, line, "sex", f"{sex_text!r} (expected male or female)")
+    age_text = (row.get("age") or "").strip()
+    if not age_text.isdigit() or int(age_text) >= data.AGES:
+        raise ScenarioError(path, line, "age", f"{age_text!r} (expected an integer 0..100, 100 = 100 and over)")
+    text = (row.get("population") or "").strip()
+    try:
+        persons = float(text)
+    except ValueError:
+        persons = math.nan
+    if not math.isfinite(persons) or persons < 0:
+        raise ScenarioError(path, line, "population", f"{text!r} (expected a number of persons >= 0)")
+    return data.SEXES.index(sex_text), int(age_text), persons

@@ -1,0 +1,115 @@
+"""The ``demography:`` block of a scenario: base population, mortality, fertility, migration.
+
+The method and the sources are in ``docs/demography.md``; every key is in ``docs/scenario.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import AfterValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from simulator.scenario.params import Dated, Strict
+
+P = TypeVar("P")
+
+
+def _demographic(lower: float | None, upper: float | None, what: str, linear: bool = False):
+    """A dated parameter in [lower, upper] that follows no wage or price index
+    (``linear``: points joined by straight lines, no uprating)."""
+
+    def check(value: Dated) -> Dated:
+        value.check_range(lower, upper, what)
+        rule = value.uprating
+        if linear and (value.interpolation != "linear" or rule is not None):
+            message = "{what} points are joined by straight lines (expected interpolation: linear and no uprating)"
+            raise PydanticCustomError("dated", message, {"what": what})
+        if rule is not None and (rule.wage or rule.prices):
+            raise PydanticCustomError(
+                "dated", "{what} does not follow wages or prices (expected uprating with fixed only)", {"what": what}
+            )
+        return value
+
+    return Annotated[Dated, AfterValidator(check)]
+
+
+LifeExpectancy = _demographic(20.0, 110.0, "life expectancy", linear=True)
+"""Period life expectancy at birth, years, at dated points (read at 1 July: write 2015-07-01 for 2015)."""
+Gain = _demographic(-1.0, 1.0, "e0 gain")
+"""Years of life expectancy at birth gained per calendar year."""
+TotalFertility = _demographic(0.0, 10.0, "total fertility rate")
+SexRatio = _demographic(80.0, 150.0, "sex ratio at birth")
+Persons = _demographic(None, None, "net migration")
+
+
+class BySex(Strict, Generic[P]):
+    male: P
+    female: P
+
+
+class Census2020(Strict):
+    """The region's 2020 census (2020-11-01, treated as the end of 2020): total and broad age shares."""
+
+    total: float = Field(gt=0, description="persons")
+    male: float | None = Field(None, gt=0, description="persons; when given, the sexes are raked to it")
+    age_0_14: float = Field(ge=0, le=1, description="share of the total")
+    age_15_59: float = Field(ge=0, le=1)
+    age_60_plus: float = Field(ge=0, le=1)
+    age_65_plus: float = Field(ge=0, le=1)
+    source: str
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Census2020:
+        total = self.age_0_14 + self.age_15_59 + self.age_60_plus
+        if abs(total - 1.0) > 0.0005:
+            raise ValueError(f"age_0_14 + age_15_59 + age_60_plus = {total:.4f} (expected 1 within 0.0005)")
+        if self.age_65_plus > self.age_60_plus:
+            raise ValueError(f"age_65_plus {self.age_65_plus} > age_60_plus {self.age_60_plus} (expected 65+ in 60+)")
+        if self.male is not None and self.male >= self.total:
+            raise ValueError(f"male {self.male:.0f} is not below total {self.total:.0f} (expected a part of the total)")
+        return self
+
+
+class Figure(Strict):
+    value: float = Field(gt=0)
+    source: str
+    note: str | None = None
+
+
+class BasePopulation(Strict):
+    """Either the region's census 2020 (with the national single-age shape) or a user CSV."""
+
+    census_2020: Census2020 | None = None
+    base_total: Figure | None = Field(None, description="persons at the end of the base year; the fit is scaled to it")
+    file: str | None = Field(None, description="CSV sex,age,population at the base year's end (path from the cwd)")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> BasePopulation:
+        if (self.census_2020 is None) == (self.file is None):
+            raise ValueError("give census_2020 or file, not both or neither (expected exactly one base population)")
+        if self.file is not None and self.base_total is not None:
+            raise ValueError("base_total scales the census fit and has no effect with file (expected no base_total)")
+        return self
+
+
+class Mortality(Strict):
+    e0: BySex[LifeExpectancy] = Field(description="period life expectancy at birth, years, joined linearly")
+    e0_gain: BySex[Gain] = Field(description="years of e0 gained per year after the last e0 point")
+
+
+class Fertility(Strict):
+    tfr: TotalFertility = Field(description="total fertility rate, children per woman")
+    sex_ratio_at_birth: SexRatio = Field(description="male births per 100 female births")
+
+
+class Migration(Strict):
+    net: Persons = Field(description="net migrants per year, persons (negative: net out-migration)")
+
+
+class Demography(Strict):
+    base_population: BasePopulation
+    mortality: Mortality
+    fertility: Fertility
+    migration: Migration

@@ -1,0 +1,84 @@
+"""Employee pension on the shipped Jiangxi scenario: levers move results the right way,
+the identities hold on the labelled results, the reform lowers retirees."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import simulator
+from simulator.scenario.load import override
+from tests.conftest import SCENARIOS
+
+EP = "employee_pension"
+
+
+@pytest.fixture(scope="module")
+def jiangxi():
+    return simulator.load_scenario(SCENARIOS / "jiangxi.yaml")
+
+
+@pytest.fixture(scope="module")
+def baseline(jiangxi) -> xr.Dataset:
+    return simulator.run(jiangxi).sel(scheme=EP)
+
+
+def projected(ds: xr.Dataset, name: str) -> np.ndarray:
+    return ds[name].values[1:]  # the base year holds no flows
+
+
+def test_reform_not_fewer_contributors_not_more_retirees(jiangxi, baseline) -> None:
+    pre = simulator.run(override(jiangxi, {"policy.retirement.reform": False})).sel(scheme=EP)
+    assert (baseline["contributors"].values >= pre["contributors"].values - 1e-6).all()
+    assert (baseline["retirees"].values <= pre["retirees"].values + 1e-6).all()
+    years = baseline["year"].values
+    later = years >= 2030
+    # the reform must actually bite after its phase-in starts
+    assert (baseline["retirees"].values[later] < pre["retirees"].values[later]).all()
+
+
+def test_pre_reform_scenario_file_is_the_reform_switched_off(jiangxi) -> None:
+    pre = simulator.load_scenario(SCENARIOS / "jiangxi_pre_reform.yaml")
+    assert pre.policy.retirement.reform is False
+    assert override(pre, {"policy.retirement.reform": True, "name": "jiangxi", "description": jiangxi.description}) == jiangxi
+
+
+def test_faster_indexing_raises_expenditure(jiangxi, baseline) -> None:
+    fast = simulator.run(override(jiangxi, {"policy.employee_pension.indexation.then": {"wage": 1.0}})).sel(scheme=EP)
+    after = baseline["year"].values > 2026
+    assert (fast["benefits"].values[after] > baseline["benefits"].values[after]).all()
+    before = (baseline["year"].values <= 2025) & (baseline["year"].values > baseline["year"].values[0])
+    np.testing.assert_allclose(fast["benefits"].values[before], baseline["benefits"].values[before])
+
+
+def test_higher_coverage_raises_contributors(jiangxi, baseline) -> None:
+    cov = jiangxi.employee_pension.coverage
+    higher = {"values": {d: min(v + 0.1, 1.0) for d, v in cov.values}, "interpolation": cov.interpolation}
+    more = simulator.run(override(jiangxi, {"employee_pension.coverage": higher})).sel(scheme=EP)
+    assert (projected(more, "contributors") > projected(baseline, "contributors")).all()
+
+
+def test_higher_employer_rate_raises_contributions(jiangxi, baseline) -> None:
+    rate = {"values": {2015: 0.20}}
+    more = simulator.run(override(jiangxi, {"policy.employee_pension.employer_rate": rate})).sel(scheme=EP)
+    after = baseline["year"].values >= 2020
+    assert (more["contributions"].values[after] > baseline["contributions"].values[after]).all()
+
+
+def test_labelled_identities(baseline) -> None:
+    ds = baseline.isel(year=slice(1, None))
+    revenue = ds["contributions"] + ds["subsidy"] + ds["interest"] + ds["transfers_in"]
+    expenditure = ds["benefits"] + ds["other_outgo"] + ds["transfers_out"]
+    np.testing.assert_allclose(ds["revenue"], revenue, rtol=1e-12)
+    np.testing.assert_allclose(ds["expenditure"], expenditure, rtol=1e-12)
+    np.testing.assert_allclose(ds["current_balance"], ds["contributions"] - ds["benefits"], rtol=1e-12)
+    bal = baseline["balance"].values
+    np.testing.assert_allclose(bal[1:], bal[:-1] + ds["revenue"].values - ds["expenditure"].values, rtol=1e-9)
+    np.testing.assert_allclose(ds["insured"], ds["contributors"] + ds["dormant"] + ds["retirees"], rtol=1e-12)
+
+
+def test_one_row_per_year_from_base_to_horizon(jiangxi, baseline) -> None:
+    assert list(baseline["year"].values) == list(range(jiangxi.base_year, jiangxi.horizon + 1))
+    for name in ("insured", "contributors", "dormant", "retirees", "balance"):
+        assert not np.isnan(baseline[name].values).any(), name  # stocks exist in the base year too
