@@ -24,7 +24,7 @@ def one_member_inputs() -> tuple:
     survival = np.ones((1, T, 2, A))
     series = np.zeros((1, T, L.N_SERIES))
     series[0, 0, [L.WAGE, L.WAGE_PREV, L.EMPLOYER_RATE, L.EMPLOYEE_RATE]] = [60_000.0, 50_000.0, 0.16, 0.08]
-    series[0, 0, [L.BASE_RATIO, L.COMPLIANCE, L.MIN_YEARS, L.YEAR]] = [1.0, 1.0, 15.0, 2020.0]
+    series[0, 0, [L.BASE_RATIO, L.COMPLIANCE, L.MIN_YEARS, L.YEAR, L.BASIC_ACCRUAL]] = [1.0, 1.0, 15.0, 2020.0, 0.01]
     cells = np.zeros((1, T, G, A, L.N_CELLS))
     cells[0, 0, 0, 60, L.HAZARD] = 1.0
     cells[..., L.DIVISOR] = 139.0
@@ -78,6 +78,7 @@ def random_inputs(seed: int, draws: int = 3, years: int = 4, ages: int = 14, ser
     s[:, L.CREDITING], s[:, L.INTEREST] = rng.uniform(0, 0.08, years), rng.uniform(-0.01, 0.05, years)
     s[:, L.INDEXATION], s[:, L.MIN_YEARS] = rng.uniform(0, 0.1, years), rng.integers(2, service, years)
     s[:, L.YEAR] = 2020 + np.arange(years)
+    s[:, L.BASIC_ACCRUAL] = rng.uniform(0.008, 0.012, years)
     s[:, L.DEATH_GRANT], s[:, L.SUBSIDY] = rng.uniform(0, 3e4, years), rng.uniform(0, 1e6, years)
     s[:, L.POOL_OUT_RATE], s[:, L.POOL_IN_PER_RETIREE] = rng.uniform(0, 0.04, years), rng.uniform(0, 3000, years)
     cells = rng.uniform(0, 1, (draws, years, G, ages, L.N_CELLS))

@@ -143,6 +143,7 @@ def build_inputs(scenario: Scenario, demography: xr.Dataset) -> KernelInputs:
     series[0, L.WAGE_PREV] = econ.wage[0] / (1.0 + econ.wage_growth[0])
     series[:, L.EMPLOYER_RATE] = annual(pol.employer_rate, years)
     series[:, L.EMPLOYEE_RATE] = annual(pol.employee_rate, years)
+    series[:, L.BASIC_ACCRUAL] = pol.basic_accrual
     series[:, L.BASE_RATIO] = np.clip(annual(ep.base_ratio, years), pol.base_floor, pol.base_cap)
     series[:, L.COMPLIANCE] = annual(ep.compliance, years)
     series[:, L.CREDITING] = annual(pol.crediting_rate, years)

@@ -24,7 +24,8 @@ DEATH_GRANT = 11  # funeral and survivor grants per deceased retiree (yuan)
 SUBSIDY = 12  # fiscal subsidy path (yuan), used when subsidy_mode == 0
 POOL_OUT_RATE = 13  # pooling payments as a share of the contributors' wage bill
 POOL_IN_PER_RETIREE = 14  # pooling receipts per retiree (yuan)
-N_SERIES = 15
+BASIC_ACCRUAL = 15  # basic pension per contribution year, share of the base (1%)
+N_SERIES = 16
 
 # cells[d, t, g, a, k]: per retirement group and age at the end of year t
 TARGET = 0  # active contributors the coverage path asks for (persons)

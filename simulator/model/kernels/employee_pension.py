@@ -23,7 +23,7 @@ per-person average is kept):
    actives gain one contribution year (s -> s+1).
 6. Retirement: a share ``hazard`` of each cell reaches its statutory age. Those with
    s >= minimum years retire with the annual pension
-   ``12 x [ (w + w b) / 2 x s x 1%  +  K / divisor  +  w b x deemed x transitional% ]``,
+   ``12 x [ (w + w b) / 2 x s x accrual (1%)  +  K / divisor  +  w b x deemed x transitional% ]``,
    w = previous-year average monthly wage, b = base ratio, K = own account balance,
    deemed = max(0, s - (year - account start)). New pensions are paid for half the year.
    Of those short of the minimum, a share ``buy_rate`` buy the missing years (a lump sum of
@@ -50,6 +50,7 @@ from simulator.model.kernels.employee_layout import (
     ACCOUNT_BALANCE,
     BALANCE,
     BASE_RATIO,
+    BASIC_ACCRUAL,
     BENEFITS,
     BUY_INS,
     COMPLIANCE,
@@ -257,7 +258,7 @@ def employee_pension_numba(
                         if deemed < 0.0:
                             deemed = 0.0
                         monthly = (
-                            (w_month + w_month * sr[BASE_RATIO]) * 0.5 * years * 0.01
+                            (w_month + w_month * sr[BASE_RATIO]) * 0.5 * years * sr[BASIC_ACCRUAL]
                             + k / n / cl[DIVISOR]
                             + w_month * sr[BASE_RATIO] * deemed * transitional_rate
                         )
@@ -407,7 +408,7 @@ def employee_pension_numpy(
         w_month = (col(WAGE_PREV) / 12.0)[:, None, None, None]
         b = col(BASE_RATIO)[:, None, None, None]
         per_head = np.divide(k_retiring, retiring, out=np.zeros_like(k_retiring), where=retiring > 0)
-        monthly = (w_month + w_month * b) / 2 * credited * 0.01 + per_head / cl[..., DIVISOR][..., None]
+        monthly = (w_month + w_month * b) / 2 * credited * col(BASIC_ACCRUAL)[:, None, None, None] + per_head / cl[..., DIVISOR][..., None]
         monthly = monthly + w_month * b * deemed * transitional_rate
         awards = np.where(retiring > 0, 12.0 * monthly * retiring, 0.0)
         ret = ret + retiring.sum(axis=3)
