@@ -23,20 +23,27 @@ if TYPE_CHECKING:  # pragma: no cover
     from simulator.scenario.schema import Scenario
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read and validate a scenario YAML file (raises :class:`simulator.errors.ScenarioError`)."""
+def load_scenario(path: str | os.PathLike[str], fitted: bool = True) -> Scenario:
+    """Read and validate a scenario YAML file (raises :class:`simulator.errors.ScenarioError`);
+    ``fitted=False`` leaves out the values its own calibration fitted."""
     from simulator.scenario.load import load_scenario as _load
 
-    return _load(path)
+    return _load(path, fitted)
 
 
 def run(scenario: Scenario | str | os.PathLike[str]) -> xarray.Dataset:
-    """Project ``scenario`` (an object or a path) and return the results as a Dataset."""
+    """Project ``scenario`` (an object or a path) and return the results as a Dataset.
+
+    Given a path, the results' ``calibration`` attribute names the fitted values used."""
     from simulator.model.projection import project
 
-    if not hasattr(scenario, "policy"):
-        scenario = load_scenario(scenario)  # type: ignore[arg-type]
-    return project(scenario)  # type: ignore[arg-type]
+    if hasattr(scenario, "policy"):
+        return project(scenario)  # type: ignore[arg-type]
+    from simulator.calibrate import calibration_summary
+    from simulator.scenario.load import load_with_origins
+
+    loaded, _, fitted = load_with_origins(scenario)  # type: ignore[arg-type]
+    return project(loaded, calibration=calibration_summary(fitted))
 
 
 __all__ = ["__version__", "load_scenario", "run"]

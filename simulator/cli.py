@@ -9,10 +9,47 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 import simulator
 
+
+def _is_usage_error(exc: BaseException) -> bool:
+    names = [c.__name__ for c in type(exc).__mro__]
+    return "UsageError" in names and "NoArgsIsHelpError" not in names
+
+
+def _usage_exit(exc: BaseException) -> None:
+    """A usage error (unknown option, bad choice, missing argument) as one line on stderr, exit 2."""
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "sim"
+    message = exc.format_message().replace("Value error, ", "")  # type: ignore[attr-defined]
+    typer.echo(f"{where}: {message} (see {where} --help)", err=True)
+    raise typer.Exit(2)
+
+
+class OneLineErrors(TyperGroup):
+    """The ``sim`` group: bad input gives one line on stderr and exit code 2, usage errors included."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except Exception as exc:
+            if not _is_usage_error(exc):
+                raise
+            _usage_exit(exc)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            if not _is_usage_error(exc):
+                raise
+            _usage_exit(exc)
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     name="sim",
     help="Project China's social-insurance funds for one region, year by year.",
     no_args_is_help=True,
@@ -37,7 +74,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
 ) -> None:
     """Project China's social-insurance funds for one region, year by year."""
 
@@ -68,30 +107,196 @@ def validate(scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML
         raise typer.Exit(2)
 
 
+class Lang(str, Enum):
+    auto = "auto"
+    en = "en"
+    zh = "zh"
+
+
+class SummaryFormat(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+
+
+class PlotKind(str, Enum):  # simulator.io.plots.KINDS (not imported here: `sim --help` stays fast)
+    fund_gap = "fund_gap"
+    enrolment = "enrolment"
+    dependency = "dependency"
+    pyramid = "pyramid"
+
+
+LangOption = Annotated[
+    Lang, typer.Option("--lang", help="Plot labels: zh needs a CJK font; auto = zh when one is installed, else en.")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+
+
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
-    outdir: Annotated[Path | None, typer.Option("-o", "--outdir", help="Output folder [default: results/NAME].")] = None,
+    outdir: Annotated[
+        Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/NAME].")
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    quiet: QuietOption = False,
+    summary_format: Annotated[
+        SummaryFormat, typer.Option("--format", help="Format of the summary table: summary.csv or summary.parquet.")
+    ] = SummaryFormat.csv,
+    plots: Annotated[
+        bool | None,
+        typer.Option(
+            "--plots/--no-plots",
+            help="Draw the main plots into OUTDIR/plots/ \\[default: --plots, but --no-plots with --quiet].",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOption = Lang.auto,
 ) -> None:
-    """Project a scenario and write results.nc and summary.csv."""
-    from simulator.io.writers import OutputExists, write_results
+    """Project a scenario and write results.nc, the summary table and the plots."""
+    from simulator.io.progress import progress
+    from simulator.io.writers import OutputExists, provenance_attrs, write_results
 
+    if summary_format is SummaryFormat.parquet:
+        _require("pyarrow", "--format parquet needs pyarrow (pip install pyarrow)")
     loaded = _load(scenario)
     outdir = outdir or Path("results") / loaded.name
     if outdir.is_dir() and any(outdir.iterdir()) and not force:
         fail(f"{outdir}: output folder is not empty (use --force to replace it)")
-    results = simulator.run(loaded)
-    try:
-        write_results(results, outdir, force=force)
-    except OutputExists as exc:
-        fail(str(exc))
+    draw = not quiet if plots is None else plots
+    written: list[str] = ["results.nc", f"summary.{summary_format.value}"]
+
+    def draw_plots(folder: Path) -> None:
+        from simulator.io.plots import write_plots
+
+        bar.advance("drawing plots")
+        paths = write_plots(results, folder / "plots", lang.value)
+        written.append(f"plots/ ({', '.join(p.name for p in paths)})")
+
+    with progress(f"projecting {loaded.name}", total=3 if draw else 2, quiet=quiet) as bar:
+        results = simulator.run(scenario)  # from the path: the results record the calibration used
+        results.attrs.update(provenance_attrs(loaded, scenario))
+        bar.advance("writing results")
+        try:
+            write_results(
+                results, outdir, force=force, summary_format=summary_format.value, extra=draw_plots if draw else None
+            )
+        except OutputExists as exc:
+            fail(str(exc))
+        bar.advance()
     if not quiet:
         from simulator.io.tables import print_headline
 
         print_headline(results)
-        typer.echo(f"wrote {outdir}/results.nc and {outdir}/summary.csv")
+        typer.echo(f"wrote {outdir}: {', '.join(written)}")
+        typer.echo(f"next: sim report {outdir}   (an HTML report to open in a browser)")
+
+
+@app.command()
+def plot(
+    results: Annotated[Path, typer.Argument(help="Results folder (of `sim run`) or its results.nc.")],
+    kind: Annotated[PlotKind, typer.Option("--kind", "-k", help="What to draw.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Image file, .png, .svg or .pdf \\[default: SCENARIO_KIND.png here]."),
+    ] = None,
+    year: Annotated[
+        list[int] | None,
+        typer.Option("--year", help="Pyramid year; repeat for more panels \\[default: base year and 2050]."),
+    ] = None,
+    lang: LangOption = Lang.auto,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing image file.")] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Draw one plot from a results folder."""
+    from simulator.io.plots import draw
+    from simulator.io.writers import OutputExists, atomic_file
+
+    ds = _read(results)
+    output = output or Path(f"{ds.attrs['scenario']}_{kind.value}.png")
+    if output.suffix.lower() not in (".png", ".svg", ".pdf"):
+        fail(f"{output}: unknown image type {output.suffix!r} (expected .png, .svg or .pdf)")
+    try:
+        with atomic_file(output, force) as tmp:
+            draw(kind.value, ds, tmp, lang.value, year)
+    except (OutputExists, ValueError) as exc:
+        fail(f"{results}: {exc}" if isinstance(exc, ValueError) else str(exc))
+    if not quiet:
+        typer.echo(f"wrote {output}")
+
+
+@app.command()
+def compare(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="Two or more scenario YAML files (run now) or results folders (read).", show_default=False),
+    ],
+    outdir: Annotated[
+        Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/compare_A_vs_B].")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    lang: LangOption = Lang.auto,
+    quiet: QuietOption = False,
+) -> None:
+    """Key indicators of scenarios side by side, and their fund gaps overlaid."""
+    from simulator.io.compare import PLOT_FILE, TABLE_FILE, compare_table, rich_table, unique_labels, write_compare
+    from simulator.io.progress import track
+    from simulator.io.writers import OutputExists
+
+    if len(inputs) < 2:
+        fail("sim compare: give two or more scenario files or results folders")
+    sources = [_load(p) if p.suffix.lower() in (".yaml", ".yml") else _read(p) for p in inputs]
+    labels = unique_labels([s.name if hasattr(s, "policy") else str(s.attrs["scenario"]) for s in sources])
+    outdir = outdir or Path("results") / ("compare_" + "_vs_".join(labels))
+    if outdir.is_dir() and any(outdir.iterdir()) and not force:
+        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
+    datasets = {}
+    for label, path, source in track(list(zip(labels, inputs, sources)), "running scenarios", quiet=quiet):
+        datasets[label] = simulator.run(path) if hasattr(source, "policy") else source
+    table = compare_table(datasets)
+    try:
+        write_compare(datasets, outdir, force, lang.value, table)
+    except OutputExists as exc:
+        fail(str(exc))
+    if not quiet:
+        from simulator.io.tables import console_for_tables
+
+        console_for_tables().print(rich_table(table, f"{' vs '.join(labels)} (amounts in 亿元 = 100 million yuan)"))
+        typer.echo(f"wrote {outdir}/{TABLE_FILE} and {outdir}/{PLOT_FILE}")
+
+
+@app.command()
+def report(
+    results: Annotated[Path, typer.Argument(help="Results folder of `sim run` (or its results.nc).")],
+    lang: LangOption = Lang.auto,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing report.html.")] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Write a self-contained report.html (tables and plots, no network) into a results folder."""
+    from simulator.io.report import write_report
+    from simulator.io.writers import OutputExists, ResultsError
+
+    try:
+        path = write_report(results, lang.value, force)
+    except (ResultsError, OutputExists) as exc:
+        fail(str(exc))
+    if not quiet:
+        typer.echo(f"wrote {path}  (open in a browser: {path.resolve().as_uri()})")
+
+
+def _read(path: Path):
+    from simulator.io.writers import ResultsError, read_results
+
+    try:
+        return read_results(path)
+    except ResultsError as exc:
+        fail(str(exc))
+
+
+def _require(module: str, message: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        fail(message)
 
 
 class GroupName(str, Enum):

@@ -82,3 +82,21 @@ def test_one_row_per_year_from_base_to_horizon(jiangxi, baseline) -> None:
     assert list(baseline["year"].values) == list(range(jiangxi.base_year, jiangxi.horizon + 1))
     for name in ("insured", "contributors", "dormant", "retirees", "balance"):
         assert not np.isnan(baseline[name].values).any(), name  # stocks exist in the base year too
+
+
+def test_retirement_hazard_follows_each_birth_cohort(jiangxi) -> None:
+    """Men born in 1965 (first delayed cohort): born in month b = 1..12 they claim at 60 years +
+    floor((b - 1) / 4) + 1 months, i.e. in month b + 1, b + 2 or b + 3 of 2025: b = 1..9 claim in
+    2025 (9 of 12 = 75%), b = 10..12 in 2026. At the end of 2025 they are 60, so the hazard at
+    (2025, 60) is 0.75; in 2026 they are 61 and the remaining quarter all reach it (hazard 1).
+    The men aged 60 at the end of 2026 (born 1966) claim 3-5 months late: b = 1..7 in 2026,
+    7 of 12 = 0.5833."""
+    from simulator.model.employee_pension import retirement_cells
+
+    years = np.arange(2015, 2031)
+    reached, hazard, _ = retirement_cells(jiangxi, years)
+    m60 = 0
+    assert hazard[2025 - 2015, m60, 60] == pytest.approx(0.75)
+    assert hazard[2026 - 2015, m60, 61] == pytest.approx(1.0)
+    assert hazard[2026 - 2015, m60, 60] == pytest.approx(7 / 12)
+    assert reached[2025 - 2015, m60, 60] == pytest.approx(0.75)

@@ -1,40 +1,464 @@
-"""Plots of results (matplotlib, Agg backend, imported only here and only when a plot is drawn)."""
+"""Plots of results (matplotlib, Agg backend, imported only here and only when a plot is drawn).
+
+Generic over schemes: a panel is drawn for each scheme that has the variables. Amounts are shown
+in 亿元 (100 million yuan) and persons in 万人 (10,000 persons); the regional plans' figures
+(``seeds/``, kind actual or target) are drawn as markers on the variable they measure.
+
+    write_plots(ds, folder, lang="auto")            # the main plots of `sim run`
+    draw("fund_gap", ds, "fund_gap.png", lang="zh")  # one plot (`sim plot`)
+    fund_gap({"reform": a, "pre-reform": b}, "compare.png")  # overlay of scenarios
+"""
 
 from __future__ import annotations
 
+import io
+import os
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
 
-CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC"]
-TEXT = {  # bars in `unit` (persons / scale); the panel title gives the total in `total_unit` (persons / total_scale)
-    "en": {"male": "Men", "female": "Women", "age": "Age (100 = 100+)", "unit": "thousand persons", "scale": 1e3,
-           "total": "total", "total_unit": "million", "total_scale": 1e6},
-    "zh": {"male": "男", "female": "女", "age": "年龄 (100 = 100岁及以上)", "unit": "万人", "scale": 1e4,
-           "total": "总人口", "total_unit": "万人", "total_scale": 1e4},
+from simulator.io.tables import scheme_values
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+KINDS = ("fund_gap", "enrolment", "dependency", "pyramid")
+LANGS = ("auto", "en", "zh")
+CJK_FONTS = [
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Source Han Sans CN",
+]
+DPI = 110
+YI, WAN = 1e8, 1e4  # 亿 and 万
+TEXT = {  # pyramid bars in `unit` (persons / scale); its panel title gives the total in `total_unit` (persons / total_scale)
+    "en": {
+        "male": "Men",
+        "female": "Women",
+        "age": "Age (100 = 100+)",
+        "unit": "thousand persons",
+        "scale": 1e3,
+        "total": "total",
+        "total_unit": "million",
+        "total_scale": 1e6,
+        "yi": "100 million yuan",
+        "wan": "10,000 persons",
+        "ratio": "ratio",
+        "year": "year",
+        "current_balance": "contributions − benefits",
+        "balance": "fund balance at year end",
+        "depleted": "depleted {year}",
+        "actual": "plan figure",
+        "target": "plan target",
+        "fund_gap": "fund gap and fund balance",
+        "enrolment": "enrolment",
+        "dependency": "dependency ratios",
+        "contributors": "contributors",
+        "retirees": "retirees",
+        "beneficiaries": "beneficiaries",
+        "insured": "insured (all members)",
+        "contributors_insured": "contributors (= insured)",
+        "dependency_ratio": "{scheme}: system dependency ratio (beneficiaries per contributor)",
+        "old_age_dependency": "population 65+ / 15-64",
+    },
+    "zh": {
+        "male": "男",
+        "female": "女",
+        "age": "年龄 (100 = 100岁及以上)",
+        "unit": "万人",
+        "scale": 1e4,
+        "total": "总人口",
+        "total_unit": "万人",
+        "total_scale": 1e4,
+        "yi": "亿元",
+        "wan": "万人",
+        "ratio": "比值",
+        "year": "年份",
+        "current_balance": "当期收支差 (缴费 − 待遇)",
+        "balance": "年末累计结余",
+        "depleted": "{year}年耗尽",
+        "actual": "规划实际值",
+        "target": "规划目标值",
+        "fund_gap": "基金当期收支与累计结余",
+        "enrolment": "参保人数",
+        "dependency": "抚养比",
+        "contributors": "缴费人数",
+        "retirees": "离退休人数",
+        "beneficiaries": "待遇领取人数",
+        "insured": "参保人数 (全部)",
+        "contributors_insured": "缴费人数 (= 参保人数)",
+        "dependency_ratio": "{scheme}: 制度赡养比 (领取人数/缴费人数)",
+        "old_age_dependency": "老年人口抚养比 (65岁及以上/15-64岁)",
+    },
 }
+SCHEME_NAMES = {
+    "en": {
+        "employee_pension": "Urban employee pension",
+        "resident_pension": "Urban-rural residents pension",
+        "unemployment": "Unemployment insurance",
+        "work_injury": "Work-injury insurance",
+    },
+    "zh": {
+        "employee_pension": "城镇职工基本养老保险",
+        "resident_pension": "城乡居民基本养老保险",
+        "unemployment": "失业保险",
+        "work_injury": "工伤保险",
+    },
+}
+# seed units -> (model units, factor to model units)
+SEED_UNITS = {
+    "persons": ("persons", 1.0),
+    "10k_persons": ("persons", 1e4),
+    "yuan": ("yuan", 1.0),
+    "100m_yuan": ("yuan", 1e8),
+    "10k_yuan": ("yuan", 1e4),
+    "yuan_per_month": ("yuan/month", 1.0),
+    "yuan_per_year": ("yuan/year", 1.0),
+    "percent": ("1", 0.01),
+    "ratio": ("1", 1.0),
+}
+ENROLMENT = (("contributors",), ("retirees", "beneficiaries"), ("insured",))
+
+Target = str | os.PathLike | IO[bytes]
 
 
-def population_pyramid(ds: xr.Dataset, years: list[int], path: Path, lang: str = "en") -> Path:
-    """Population by sex and single age (100 = 100+) at the end of each of ``years``, one panel a
-    year, men left and women right, on one scale; the first year's outline is drawn on later panels.
+# ---------------------------------------------------------------- language and fonts
 
-    ``ds`` needs ``population(year, sex, age)`` (with a ``draw`` dim the median is drawn). Writes a PNG
-    to ``path`` and returns it."""
+
+def cjk_fonts() -> list[str]:
+    """Installed fonts with Chinese glyphs, preferred first (from matplotlib's font list)."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [name for name in CJK_FONTS if name in installed] + sorted(
+        n for n in installed if "CJK" in n and n not in CJK_FONTS
+    )
+
+
+def resolve_lang(lang: str) -> str:
+    """'en' or 'zh': ``auto`` is Chinese when a CJK font is installed, else English."""
+    if lang not in LANGS:
+        raise ValueError(f"lang {lang!r} (expected one of {', '.join(LANGS)})")
+    if lang == "auto":
+        return "zh" if cjk_fonts() else "en"
+    return lang
+
+
+def _fonts(lang: str) -> dict[str, object]:
+    """A CJK font for Chinese labels when one is installed (else a warning: glyphs may be missing)."""
+    if lang != "zh":
+        return {}
+    found = cjk_fonts()
+    if not found:
+        warnings.warn("no CJK font: Chinese labels may not render (install e.g. Noto Sans CJK SC)", stacklevel=3)
+    return {"font.sans-serif": found + ["DejaVu Sans"], "axes.unicode_minus": False}
+
+
+def _text(lang: str) -> dict:
     if lang not in TEXT:
         raise ValueError(f"lang {lang!r} (expected one of {', '.join(TEXT)})")
-    missing = [y for y in years if y not in ds["year"].values]
-    if not years or missing:
-        span = f"{int(ds.year[0])}..{int(ds.year[-1])}"
-        raise ValueError(f"years {missing or years} not in the results (expected years within {span})")
+    return TEXT[lang]
+
+
+def scheme_name(scheme: str, lang: str) -> str:
+    return SCHEME_NAMES[lang].get(scheme, scheme.replace("_", " "))
+
+
+def _title(ds: xr.Dataset, lang: str, what: str) -> str:
+    """'SCENARIO — what', with the region first when the scenario's name does not start with it
+    (in Chinese the region's own name)."""
+    scenario, region = str(ds.attrs.get("scenario", "")), str(ds.attrs.get("region", ""))
+    if lang == "zh" and ds.attrs.get("region_name"):
+        region = str(ds.attrs["region_name"])
+    elif scenario.startswith(region):
+        region = ""
+    return " — ".join(x for x in (" ".join(filter(None, (region, scenario))), what) if x)
+
+
+# ---------------------------------------------------------------- matplotlib plumbing
+
+
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    text = TEXT[lang]
+    return plt
+
+
+def _save(fig, target: Target) -> Target:
+    """Write ``fig`` to a path (format from its suffix) or a binary file object (PNG); close it."""
+    plt = _pyplot()
+    try:
+        if isinstance(target, (str, os.PathLike)):
+            target = Path(target)
+            fig.savefig(target, dpi=DPI)
+        else:
+            fig.savefig(target, dpi=DPI, format="png")
+    finally:
+        plt.close(fig)
+    return target
+
+
+def _thousands(ax, axis: str = "y") -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    getattr(ax, f"{axis}axis").set_major_formatter(
+        FuncFormatter(lambda x, _: f"{x:,.0f}" if abs(x) >= 10 or x == 0 else f"{x:,.1f}")
+    )
+
+
+def _grid(n: int, ncols: int, width: float, height: float):
+    plt = _pyplot()
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * nrows + 0.9), squeeze=False, sharex=True)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, axes
+
+
+def _schemes_with(datasets: list[xr.Dataset], names: tuple[str, ...]) -> list[str]:
+    """Schemes (in first-seen order) that have any of ``names`` in some dataset."""
+    out: list[str] = []
+    for ds in datasets:
+        for scheme in map(str, ds["scheme"].values):
+            if scheme not in out and any(scheme_values(ds, n, scheme) is not None for n in names):
+                out.append(scheme)
+    return out
+
+
+# ---------------------------------------------------------------- plan markers
+
+
+def plan_markers(ds: xr.Dataset) -> pd.DataFrame:
+    """The plans' figures (``seeds/<region>.yaml``, kind actual or target; of conflicting figures the
+    preferred one) that measure a (scheme, year) variable of ``ds`` in its units: columns scheme,
+    variable, year, value (in the model's units), kind. Empty when the region has no seed file."""
+    import pandas as pd
+
+    from simulator.io.seeds import SeedError, load_region_seeds, seed_table
+
+    columns = ["scheme", "variable", "year", "value", "kind"]
+    try:
+        table = seed_table(load_region_seeds(str(ds.attrs.get("region", ""))))
+    except SeedError:
+        return pd.DataFrame(columns=columns)
+    table = table[table["kind"].isin(["actual", "target"]) & (table["conflict"].isna() | table["preferred"].eq(True))]
+    years, schemes = set(ds["year"].values.tolist()), set(map(str, ds["scheme"].values))
+    rows = []
+    for r in table.itertuples():
+        var = ds.get(r.indicator)
+        if var is None or "scheme" not in var.dims or r.scheme not in schemes or r.year not in years:
+            continue
+        units, factor = SEED_UNITS.get(r.unit, (None, 1.0))
+        if units == var.attrs.get("units"):
+            rows.append((r.scheme, r.indicator, r.year, r.value * factor, r.kind))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _draw_markers(ax, markers: pd.DataFrame, scheme: str, variable: str, scale: float, color: str, text: dict) -> None:
+    picked = markers[(markers["scheme"] == scheme) & (markers["variable"] == variable)]
+    for kind, style in (
+        ("actual", {"marker": "o", "markerfacecolor": color}),
+        ("target", {"marker": "D", "markerfacecolor": "white"}),
+    ):
+        rows = picked[picked["kind"] == kind]
+        if len(rows):
+            ax.plot(
+                rows["year"],
+                rows["value"] / scale,
+                ls="none",
+                color=color,
+                markeredgecolor=color,
+                markersize=7,
+                zorder=5,
+                label=f"{text[kind]}",
+                **style,
+            )
+
+
+def _dedupe_legend(ax, **kwargs) -> None:
+    handles, labels = ax.get_legend_handles_labels()
+    seen = dict(zip(labels, handles))
+    ax.legend(seen.values(), seen.keys(), fontsize="small", frameon=False, **kwargs)
+
+
+# ---------------------------------------------------------------- the plots
+
+
+def fund_gap(
+    results: xr.Dataset | Mapping[str, xr.Dataset], path: Target, lang: str = "en", markers: bool = True
+) -> Target:
+    """Per scheme with a fund: the annual fund gap (contributions − benefits) left and the fund
+    balance at year end right, in 亿元, the depletion year marked. Given several datasets
+    (label: dataset) the scenarios are overlaid, one colour each. Plan figures as markers."""
+    text = _text(lang)
+    datasets = {"": results} if isinstance(results, xr.Dataset) else dict(results)
+    if not datasets:
+        raise ValueError("no results to plot")
+    schemes = _schemes_with(list(datasets.values()), ("balance",))
+    if not schemes:
+        raise ValueError("no scheme with a fund balance in the results")
+    first = next(iter(datasets.values()))
+    regions = {ds.attrs.get("region") for ds in datasets.values()}
+    marks = plan_markers(first) if markers and len(regions) == 1 else None
+    with _pyplot().rc_context(_fonts(lang)):
+        fig, axes = _grid(2 * len(schemes), 2, 12.0, 3.3)
+        for row, scheme in enumerate(schemes):
+            for col, var in enumerate(("current_balance", "balance")):
+                ax = axes[row, col]
+                for i, (label, ds) in enumerate(datasets.items()):
+                    values = scheme_values(ds, var, scheme)
+                    if values is None:
+                        continue
+                    color = f"C{i}"
+                    ax.plot(values["year"], values / YI, color=color, lw=1.6, label=label or text[var])
+                    depleted = scheme_values(ds, "depletion_year", scheme) if var == "balance" else None
+                    if depleted is not None:
+                        year = float(depleted)
+                        ax.axvline(year, color=color, ls=":", lw=1.2)
+                        ax.annotate(
+                            text["depleted"].format(year=f"{year:.0f}"),
+                            xy=(year, 0.96 - 0.09 * i),
+                            xycoords=("data", "axes fraction"),
+                            xytext=(4, 0),
+                            textcoords="offset points",
+                            color=color,
+                            fontsize="small",
+                            va="top",
+                            bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
+                        )
+                    if marks is not None and i == 0:
+                        _draw_markers(ax, marks, scheme, var, YI, color, text)
+                ax.axhline(0, color="grey", lw=0.6)
+                ax.set_title(f"{scheme_name(scheme, lang)}: {text[var]}", fontsize="medium")
+                ax.set_ylabel(text["yi"])
+                _thousands(ax)
+                if ax.lines and (
+                    len(datasets) > 1 or (marks is not None and len(ax.get_legend_handles_labels()[0]) > 1)
+                ):
+                    _dedupe_legend(ax, loc="lower left")
+        for ax in axes[-1]:
+            ax.set_xlabel(text["year"])
+        fig.suptitle(
+            _title(first, lang, text["fund_gap"])
+            if len(datasets) == 1
+            else f"{text['fund_gap']}: {' vs '.join(datasets)}"
+        )
+        fig.tight_layout()
+        return _save(fig, path)
+
+
+def enrolment(ds: xr.Dataset, path: Target, lang: str = "en", markers: bool = True) -> Target:
+    """Per scheme: contributors, retirees or beneficiaries, and all insured, in 万人, with the plans'
+    figures as markers (filled: actual, hollow: target)."""
+    text = _text(lang)
+    schemes = _schemes_with([ds], tuple(n for names in ENROLMENT for n in names))
+    if not schemes:
+        raise ValueError("no scheme with contributors, retirees or beneficiaries in the results")
+    marks = plan_markers(ds) if markers else None
+    with _pyplot().rc_context(_fonts(lang)):
+        fig, axes = _grid(len(schemes), min(2, len(schemes)), 12.0 if len(schemes) > 1 else 8.0, 3.8)
+        for ax, scheme in zip(axes.flat, schemes):
+            contributors, insured = scheme_values(ds, "contributors", scheme), scheme_values(ds, "insured", scheme)
+            same = contributors is not None and insured is not None and insured.equals(contributors)
+            for i, names in enumerate(ENROLMENT):
+                name = next((n for n in names if scheme_values(ds, n, scheme) is not None), None)
+                if name is None or (name == "insured" and same):
+                    continue  # all insured contribute (unemployment, work injury): one line for both
+                color = f"C{i}"
+                label = text["contributors_insured"] if name == "contributors" and same else text[name]
+                values = scheme_values(ds, name, scheme)
+                ax.plot(
+                    values["year"],
+                    values / WAN,
+                    color=color,
+                    lw=1.6,
+                    ls="--" if name == "insured" else "-",
+                    label=label,
+                )
+                if marks is not None:
+                    for measured in (name, "insured") if name == "contributors" and same else (name,):
+                        _draw_markers(ax, marks, scheme, measured, WAN, color, text)
+            ax.set_title(scheme_name(scheme, lang), fontsize="medium")
+            ax.set_ylabel(text["wan"])
+            ax.set_ylim(bottom=0)
+            _thousands(ax)
+            _dedupe_legend(ax, loc="best")
+        for ax in axes[-1]:
+            ax.set_xlabel(text["year"])
+        fig.suptitle(_title(ds, lang, text["enrolment"]))
+        fig.tight_layout()
+        return _save(fig, path)
+
+
+def dependency(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
+    """System dependency ratio of each scheme that has one (beneficiaries per contributor) and the
+    demographic old-age dependency ratio (population 65+ / 15-64)."""
+    text = _text(lang)
+    schemes = _schemes_with([ds], ("dependency_ratio",))
+    has_population = "old_age_dependency" in ds and not bool(ds["old_age_dependency"].isnull().all())
+    if not schemes and not has_population:
+        raise ValueError("no dependency ratio in the results")
+    with _pyplot().rc_context(_fonts(lang)):
+        fig, ax = _pyplot().subplots(figsize=(9.0, 4.8))
+        for i, scheme in enumerate(schemes):
+            values = scheme_values(ds, "dependency_ratio", scheme)
+            ax.plot(
+                values["year"],
+                values,
+                color=f"C{i}",
+                lw=1.8,
+                label=text["dependency_ratio"].format(scheme=scheme_name(scheme, lang)),
+            )
+        if has_population:
+            pop = ds["old_age_dependency"]
+            pop = pop.median("draw") if "draw" in pop.dims else pop
+            ax.plot(pop["year"], pop, color="black", ls="--", lw=1.4, label=text["old_age_dependency"])
+        ax.axhline(1.0, color="grey", lw=0.6, ls=":")
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel(text["ratio"])
+        ax.set_xlabel(text["year"])
+        ax.set_title(_title(ds, lang, text["dependency"]))
+        _dedupe_legend(ax, loc="upper left")
+        fig.tight_layout()
+        return _save(fig, path)
+
+
+def pyramid_years(ds: xr.Dataset) -> list[int]:
+    """The base year and 2050 (or the horizon when it comes first)."""
+    years = ds["year"].values
+    return sorted({int(years[0]), int(min(2050, years[-1]))})
+
+
+def population_pyramid(ds: xr.Dataset, years: list[int], path: Target, lang: str = "en") -> Target:
+    """Population by sex and single age (100 = 100+) at the end of each of ``years``, one panel a
+    year, men left and women right, on one scale; the first year's outline is drawn on later panels.
+
+    ``ds`` needs ``population(year, sex, age)`` (with a ``draw`` dim the median is drawn). Writes a PNG
+    to ``path`` and returns it."""
+    text = _text(lang)
+    if "population" not in ds:
+        raise ValueError("no population in the results")
+    missing = [y for y in years if y not in ds["year"].values]
+    if not years or missing:
+        span = f"{int(ds.year[0])}..{int(ds.year[-1])}"
+        raise ValueError(f"years {missing or years} not in the results (expected years within {span})")
+    plt = _pyplot()
+    from matplotlib.ticker import FuncFormatter
+
     pop = ds["population"]
     if "draw" in pop.dims:
         pop = pop.median("draw")
@@ -57,25 +481,51 @@ def population_pyramid(ds: xr.Dataset, years: list[int], path: Path, lang: str =
             region = ds.attrs.get("region", "")
             ax.set_title(f"{region} {year}: {text['total']} {total:,.1f} {text['total_unit']}".strip())
             ax.set_xlabel(text["unit"])
-            ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{abs(x):,.0f}"))
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{abs(x):,.0f}"))
             ax.axvline(0, color="grey", lw=0.5)
         axes[0, 0].set_ylabel(text["age"])
         axes[0, -1].legend(loc="upper right", fontsize="small", frameon=False)
         fig.tight_layout()
-        path = Path(path)
-        fig.savefig(path, dpi=120)
-        plt.close(fig)
-    return path
+        return _save(fig, path)
 
 
-def _fonts(lang: str) -> dict[str, object]:
-    """A CJK font for Chinese labels when one is installed (else a warning: glyphs may be missing)."""
-    if lang != "zh":
-        return {}
-    from matplotlib import font_manager
+# ---------------------------------------------------------------- dispatch
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    found = [name for name in CJK_FONTS if name in installed]
-    if not found:
-        warnings.warn("no CJK font: Chinese labels may not render (install e.g. Noto Sans CJK SC)", stacklevel=3)
-    return {"font.sans-serif": found + ["DejaVu Sans"], "axes.unicode_minus": False}
+
+def draw(kind: str, ds: xr.Dataset, path: Target, lang: str = "auto", years: list[int] | None = None) -> Target:
+    """Draw one plot of ``kind`` (see :data:`KINDS`); ``years`` are the pyramid's (default
+    :func:`pyramid_years`). Raises ValueError for an unknown kind or results that lack its data."""
+    lang = resolve_lang(lang)
+    if kind == "pyramid":
+        return population_pyramid(ds, years or pyramid_years(ds), path, lang)
+    if years:
+        raise ValueError(f"years apply to the pyramid only, not to {kind}")
+    plots = {"fund_gap": fund_gap, "enrolment": enrolment, "dependency": dependency}
+    if kind not in plots:
+        raise ValueError(f"plot kind {kind!r} (expected one of {', '.join(KINDS)})")
+    return plots[kind](ds, path, lang)
+
+
+def available_kinds(ds: xr.Dataset) -> list[str]:
+    """The plot kinds the results have data for."""
+    has = {
+        "fund_gap": bool(_schemes_with([ds], ("balance",))),
+        "enrolment": bool(_schemes_with([ds], tuple(n for names in ENROLMENT for n in names))),
+        "dependency": bool(_schemes_with([ds], ("dependency_ratio",))) or "old_age_dependency" in ds,
+        "pyramid": "population" in ds,
+    }
+    return [k for k in KINDS if has[k]]
+
+
+def write_plots(ds: xr.Dataset, folder: Path, lang: str = "auto") -> list[Path]:
+    """The main plots as ``folder/KIND.png`` for each kind the results have data for."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [Path(draw(kind, ds, folder / f"{kind}.png", lang)) for kind in available_kinds(ds)]
+
+
+def png_bytes(kind: str, ds: xr.Dataset, lang: str = "auto") -> bytes:
+    """One plot as PNG bytes (for embedding)."""
+    buffer = io.BytesIO()
+    draw(kind, ds, buffer, lang)
+    return buffer.getvalue()

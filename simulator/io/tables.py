@@ -1,20 +1,40 @@
-"""Headline table printed at the end of ``sim run`` (rich), in 万人 and 亿元 for reading."""
+"""Headline figures of a run, in 万人 and 亿元 for reading: printed at the end of ``sim run`` (rich)
+and shown in the HTML report. Generic over schemes: a row is shown for a scheme that has the variable."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
 
+if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
+WIDTH = 120  # columns of the printed table when stdout is not a terminal (files, pipes, CI logs)
+
 HEADLINE = [
-    # variable, label, divisor, format
-    ("contributors", "contributors (万)", 1e4, "{:,.1f}"),
-    ("retirees", "retirees / beneficiaries (万)", 1e4, "{:,.1f}"),
-    ("dependency_ratio", "retirees per contributor", 1, "{:.3f}"),
-    ("contributions", "contributions (亿元)", 1e8, "{:,.1f}"),
-    ("expenditure", "expenditure (亿元)", 1e8, "{:,.1f}"),
-    ("current_balance", "contributions - benefits (亿元)", 1e8, "{:,.1f}"),
-    ("balance", "fund balance (亿元)", 1e8, "{:,.1f}"),
+    # variables (the first a scheme has is shown), label, divisor, kind of number
+    (("contributors",), "contributors (万人)", 1e4, "amount"),
+    (("retirees", "beneficiaries"), "{name} (万人)", 1e4, "amount"),
+    (("dependency_ratio",), "{name}", 1, "ratio"),
+    (("contributions",), "contributions (亿元)", 1e8, "amount"),
+    (("expenditure",), "expenditure (亿元)", 1e8, "amount"),
+    (("current_balance",), "contrib. - benefits (亿元)", 1e8, "amount"),
+    (("balance",), "fund balance (亿元)", 1e8, "amount"),
 ]
+SHORT_NAMES = {"dependency_ratio": "dependency ratio"}
+
+
+def fmt_number(value: float, kind: str = "amount") -> str:
+    """Figures for reading: ratios with 3 decimals, amounts with 1 decimal below 100, whole above."""
+    if value is None or not np.isfinite(value):
+        return ""
+    if kind == "ratio":
+        return f"{value:.3f}"
+    if kind == "year":
+        return f"{value:.0f}"
+    return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
 def headline_years(ds: xr.Dataset) -> list[int]:
@@ -23,24 +43,70 @@ def headline_years(ds: xr.Dataset) -> list[int]:
     return sorted({int(y) for y in picks if years[0] <= y <= years[-1]})
 
 
-def print_headline(ds: xr.Dataset) -> None:
-    from rich.console import Console
+def scheme_values(ds: xr.Dataset, name: str, scheme: str) -> xr.DataArray | None:
+    """``ds[name]`` for one scheme (median over draws), or None if the scheme lacks it (all NaN)."""
+    if name not in ds or "scheme" not in ds[name].dims or scheme not in ds["scheme"].values:
+        return None
+    values = ds[name].sel(scheme=scheme)
+    if "draw" in values.dims:
+        values = values.median("draw")
+    return None if bool(values.isnull().all()) else values
+
+
+def headline_rows(ds: xr.Dataset, scheme: str, years: list[int]) -> list[tuple[str, list[str]]]:
+    """(label, formatted values at ``years``) for each headline figure the scheme has."""
+    rows = []
+    for names, label, divisor, kind in HEADLINE:
+        for name in names:
+            values = scheme_values(ds, name, scheme)
+            if values is not None:
+                row = values.reindex(year=years).values / divisor
+                rows.append((label.format(name=SHORT_NAMES.get(name, name)), [fmt_number(v, kind) for v in row]))
+                break
+    return rows
+
+
+def depletion_text(ds: xr.Dataset, scheme: str) -> str:
+    """'fund depleted in YYYY', 'not depleted by YYYY', or '' when the scheme has no fund."""
+    if scheme_values(ds, "balance", scheme) is None:
+        return ""
+    year = scheme_values(ds, "depletion_year", scheme)
+    if year is None:
+        return f"not depleted by {int(ds['year'][-1])}"
+    return f"fund depleted in {float(year):.0f}"
+
+
+def headline_table(ds: xr.Dataset):
+    """One rich table: a section per scheme, the headline figures at :func:`headline_years`."""
+    from rich import box
     from rich.table import Table
 
     years = headline_years(ds)
+    title = f"{ds.attrs.get('scenario', '')}: headline figures (万人 = 10,000 persons, 亿元 = 100 million yuan)"
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("", no_wrap=True)
+    for y in years:
+        table.add_column(str(y), justify="right", no_wrap=True)
+    for i, scheme in enumerate(ds["scheme"].values):
+        rows = headline_rows(ds, str(scheme), years)
+        if not rows:
+            continue
+        if i:
+            table.add_section()
+        note = depletion_text(ds, str(scheme))
+        table.add_row(f"[bold]{scheme}[/bold]" + (f" ({note})" if note else ""), *[""] * len(years))
+        for label, cells in rows:
+            table.add_row("  " + label, *cells)
+    return table
+
+
+def console_for_tables() -> Console:
+    """stdout console: the terminal's width on a terminal, else a fixed :data:`WIDTH` (no squeezing)."""
+    from rich.console import Console
+
     console = Console()
-    for scheme in ds["scheme"].values:
-        table = Table(title=f"{ds.attrs.get('scenario', '')}: {scheme}", title_justify="left")
-        table.add_column("")
-        for y in years:
-            table.add_column(str(y), justify="right")
-        for name, label, divisor, fmt in HEADLINE:
-            if name not in ds:
-                continue
-            values = ds[name].sel(scheme=scheme, year=years).values
-            if np.isnan(values).all():
-                continue
-            table.add_row(label, *("" if np.isnan(v) else fmt.format(v / divisor) for v in values))
-        depletion = float(ds["depletion_year"].sel(scheme=scheme)) if "depletion_year" in ds else np.nan
-        table.caption = f"fund depleted in {int(depletion)}" if not np.isnan(depletion) else "fund not depleted by the horizon"
-        console.print(table)
+    return console if console.is_terminal else Console(width=WIDTH)
+
+
+def print_headline(ds: xr.Dataset, console: Console | None = None) -> None:
+    (console or console_for_tables()).print(headline_table(ds))

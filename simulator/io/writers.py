@@ -1,31 +1,68 @@
-"""Write results: ``results.nc`` (xarray/NetCDF) and ``summary.csv`` (long form), atomically.
+"""Write and read results: ``results.nc`` (xarray/NetCDF) and the summary table (long form), atomically.
 
 An output folder is never overwritten silently and never left half-written: the
 files are written into a temporary sibling folder that replaces the target only
-when everything is written.
+when everything is written (:func:`write_atomic_dir`); a single file is written
+beside its target and renamed into place (:func:`atomic_file`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import xarray as xr
 
+if TYPE_CHECKING:  # pragma: no cover
+    from simulator.scenario.schema import Scenario
+
 SUMMARY_COLUMNS = ["region", "scheme", "year", "variable", "value", "unit"]
+SUMMARY_FORMATS = ("csv", "parquet")
+RESULTS_FILE = "results.nc"
+COORD_ATTRS = {
+    "year": {"units": "year", "long_name": "calendar year (stocks at year end, flows during the year)"},
+    "age": {"units": "years", "long_name": "age in completed years at year end (100 = 100 and over)"},
+    "sex": {"long_name": "sex"},
+    "scheme": {"long_name": "social-insurance scheme"},
+    "group": {"long_name": "retirement group (M60 men; F55, F50 women by their old retirement age)"},
+}
 
 
 class OutputExists(Exception):
     """The output folder is not empty and ``force`` was not given."""
 
 
-def summary_table(ds: xr.Dataset) -> pd.DataFrame:
-    """Long table of every variable with dims (scheme, year) or (year,); NaN rows dropped.
+class ResultsError(ValueError):
+    """A path that is not a readable results folder or ``results.nc``; the message is one line."""
 
-    Variables by year only are reported under scheme ``population``."""
+
+def provenance_attrs(scenario: Scenario, source: Path | None = None) -> dict[str, str]:
+    """Attributes added to the projection's own provenance (scenario, hash, version, base year,
+    horizon, calibration, created) before writing: description, region name, the scenario file and
+    the validated scenario as canonical JSON (the text whose sha256 is ``scenario_sha256``)."""
+    attrs = {
+        "description": scenario.description,
+        "region_name": scenario.region.name,
+        "scenario_json": json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False),
+    }
+    if source is not None:
+        attrs["scenario_file"] = str(source)
+    return attrs
+
+
+def summary_table(ds: xr.Dataset) -> pd.DataFrame:
+    """Long table of every variable with dims (scheme, year) or (year,): one row per year from the
+    base year to the horizon for each scheme-variable pair that has a value in some year (a flow
+    not projected in the base year keeps its row, empty); pairs that are NaN in every year are
+    left out. Variables by year only are reported under their ``scheme`` attribute, else
+    ``population``."""
     frames = []
     region = ds.attrs.get("region", "")
     for name, var in ds.data_vars.items():
@@ -36,14 +73,39 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
             df.insert(0, "scheme", var.attrs.get("scheme", "population"))
         else:
             continue
+        df = df[df.groupby("scheme")["value"].transform(lambda v: v.notna().any())]
         df["variable"] = name
         df["unit"] = var.attrs.get("units", "")
         frames.append(df)
     if not frames:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    out = pd.concat(frames, ignore_index=True).dropna(subset=["value"])
+    out = pd.concat(frames, ignore_index=True)
     out.insert(0, "region", region)
     return out[SUMMARY_COLUMNS].sort_values(["scheme", "variable", "year"], kind="stable").reset_index(drop=True)
+
+
+def write_summary(ds: xr.Dataset, folder: Path, fmt: str = "csv") -> Path:
+    """``summary.csv`` or ``summary.parquet`` (needs pyarrow) in ``folder``."""
+    if fmt not in SUMMARY_FORMATS:
+        raise ValueError(f"summary format {fmt!r} (expected one of {', '.join(SUMMARY_FORMATS)})")
+    table = summary_table(ds)
+    path = Path(folder) / f"summary.{fmt}"
+    if fmt == "csv":
+        table.to_csv(path, index=False)
+    else:
+        table.to_parquet(path, index=False)
+    return path
+
+
+def write_netcdf(ds: xr.Dataset, path: Path) -> Path:
+    """NetCDF-4 with compressed variables and units on the coordinates."""
+    ds = ds.copy(deep=False)
+    for name, attrs in COORD_ATTRS.items():
+        if name in ds.coords:
+            ds[name].attrs = {**attrs, **ds[name].attrs}
+    encoding = {name: {"zlib": True, "complevel": 4} for name, var in ds.data_vars.items() if var.dtype.kind == "f"}
+    ds.to_netcdf(path, engine="netcdf4", encoding=encoding)
+    return Path(path)
 
 
 def write_atomic_dir(outdir: Path, force: bool, fill: Callable[[Path], None]) -> Path:
@@ -56,6 +118,7 @@ def write_atomic_dir(outdir: Path, force: bool, fill: Callable[[Path], None]) ->
         raise OutputExists(f"{outdir} is not empty (use --force to replace it)")
     outdir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+    tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; the output is an ordinary folder
     try:
         fill(tmp)
         if outdir.exists():
@@ -71,11 +134,70 @@ def write_atomic_dir(outdir: Path, force: bool, fill: Callable[[Path], None]) ->
     return outdir
 
 
-def write_results(ds: xr.Dataset, outdir: Path, force: bool = False) -> Path:
-    """Write ``results.nc`` and ``summary.csv`` into ``outdir`` (atomically)."""
+@contextlib.contextmanager
+def atomic_file(path: Path, force: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``path`` (same suffix) and rename it to ``path`` when the
+    block succeeds; an existing ``path`` is refused unless ``force``. On error nothing is left."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputExists(f"{path} is a folder")
+    if path.exists() and not force:
+        raise OutputExists(f"{path} exists (use --force to replace it)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        tmp.chmod(0o666 & ~_umask())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_results(
+    ds: xr.Dataset,
+    outdir: Path,
+    force: bool = False,
+    summary_format: str = "csv",
+    extra: Callable[[Path], None] | None = None,
+) -> Path:
+    """Write ``results.nc`` and the summary (``summary.csv`` or ``summary.parquet``) into ``outdir``,
+    then ``extra(folder)`` (e.g. plots), all atomically."""
 
     def fill(tmp: Path) -> None:
-        ds.to_netcdf(tmp / "results.nc", engine="netcdf4")
-        summary_table(ds).to_csv(tmp / "summary.csv", index=False)
+        write_netcdf(ds, tmp / RESULTS_FILE)
+        write_summary(ds, tmp, summary_format)
+        if extra is not None:
+            extra(tmp)
 
     return write_atomic_dir(outdir, force, fill)
+
+
+def read_results(path: Path) -> xr.Dataset:
+    """Load the results of a run from its folder or its ``results.nc`` (into memory, file closed).
+    Raises :class:`ResultsError` with a one-line message for anything that is not."""
+    path = Path(path)
+    file = path / RESULTS_FILE if path.is_dir() else path
+    if not path.exists():
+        raise ResultsError(f"{path}: no such results folder or file")
+    if not file.is_file():
+        raise ResultsError(f"{path}: not a results folder (no {RESULTS_FILE}; make one with `sim run`)")
+    try:
+        ds = xr.load_dataset(file, engine="netcdf4")
+    except Exception as exc:  # noqa: BLE001 - any reader failure is a bad input here
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ResultsError(f"{file}: cannot read as NetCDF ({reason})") from None
+    missing = [k for k in ("scenario", "base_year", "horizon") if k not in ds.attrs]
+    if missing or "year" not in ds.dims or "scheme" not in ds.dims:
+        ds.close()
+        raise ResultsError(
+            f"{file}: not simulator results (expected dims year, scheme and attrs scenario, base_year, horizon)"
+        )
+    return ds

@@ -4,6 +4,8 @@ Inputs the kernel needs and where they come from:
 
 - survival by sex and age: the demography results;
 - target actives[g, a, t] = coverage[t] x urban employment[g, a, t] x (1 - reached[g, a, t]),
+  the coverage path starting from the base year's implied coverage (initial contributors /
+  urban employment below the claim age) and moving to the scenario's later dated values;
   urban employment = population x employment rate(sex, age) x urban share[t]; women split
   between F55 (``f55_share``) and F50;
 - retirement: ``reached`` = share of the cohort born in t - a past its claim age by the end
@@ -14,6 +16,7 @@ Inputs the kernel needs and where they come from:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +24,7 @@ import xarray as xr
 
 from simulator.model.kernels import employee_layout as L
 from simulator.model.retirement import cohort_retirement, min_contribution_years, month_index
-from simulator.model.timeline import annual, rate_then_rule
+from simulator.model.timeline import annual, path_from, rate_then_rule
 from simulator.scenario.schema import GROUPS, Scenario
 
 AGES = np.arange(101)
@@ -85,7 +88,9 @@ def retirement_cells(scenario: Scenario, years: np.ndarray) -> tuple[np.ndarray,
         cohort = (ext[:, None] - age_idx) - births[0]  # (Y, A) index of the birth year
         reached[:, g] = done[cohort, np.arange(len(ext))[:, None]]
         claim_age[:, g] = mean_age[cohort, np.arange(len(ext))[:, None]]
-    before, now = reached[:-1], reached[1:]
+    now = reached[1:]
+    before = np.zeros_like(now)  # the same cohort a year earlier: age a - 1 in year t - 1
+    before[:, :, 1:] = reached[:-1, :, :-1]
     with np.errstate(invalid="ignore", divide="ignore"):
         hazard = np.where(before >= 1.0 - 1e-12, 1.0, (now - before) / (1.0 - before))
     claim_age = np.where(np.isnan(claim_age[1:]), AGES[None, None, :].astype(float), claim_age[1:])
@@ -135,7 +140,10 @@ def build_inputs(scenario: Scenario, demography: xr.Dataset) -> KernelInputs:
     survival = demography["survival"].transpose("year", "sex", "age").values
     employment = urban_employment(scenario, population, econ)
     reached, hazard, claim_age = retirement_cells(scenario, years)
-    target = annual(ep.coverage, years)[:, None, None] * employment * (1.0 - reached)
+    working = employment * (1.0 - reached)
+    implied = ep.initial.contributors / working[0].sum()
+    coverage = path_from(ep.coverage, dt.date(scenario.base_year, 7, 1), implied, years)
+    target = coverage[:, None, None] * working
 
     series = np.zeros((len(years), L.N_SERIES))
     series[:, L.WAGE] = econ.wage

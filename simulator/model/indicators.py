@@ -36,11 +36,13 @@ def depletion_year(balance: xr.DataArray) -> xr.DataArray:
 def actuarial_balance(ds: xr.Dataset, discount: np.ndarray) -> xr.DataArray:
     """(balance at base year + PV(contributions + transfers in - expenditure)) / PV(wage bill),
     over the projected years, discounted at ``discount[year]`` (the fund return), as a share
-    of the contributors' wage bill (contributors x average wage x base ratio)."""
+    of the contributors' wage bill (contributors x average wage x base ratio); NaN for a scheme
+    without a wage bill (the residents pension)."""
     years = ds["year"]
     factor = xr.DataArray(np.cumprod(1.0 / (1.0 + discount)), coords={"year": years})
     projected = years > years[0]
     income = (ds["contributions"] + ds["transfers_in"] - ds["expenditure"]).where(projected, 0.0)
     payroll = ds["wage_bill"].where(projected, 0.0)
-    value = (ds["balance"].isel(year=0) + (income * factor).sum("year")) / (payroll * factor).sum("year")
+    base = (payroll * factor).sum("year")
+    value = (ds["balance"].isel(year=0) + (income * factor).sum("year")) / base.where(base > 0)
     return value.assign_attrs(units="1", long_name="actuarial balance over the horizon, share of the wage bill")

@@ -8,21 +8,29 @@ import numpy as np
 import xarray as xr
 
 import simulator
-from simulator.model import employee_pension
+from simulator.model import employee_pension, resident_pension, unemployment, work_injury
+from simulator.model.scheme_inputs import employee_link
 from simulator.model.indicators import actuarial_balance, depletion_year, scheme_dataset
 from simulator.model.retirement import month_index, statutory_retirement
 from simulator.scenario.load import scenario_hash
 from simulator.scenario.schema import GROUPS, Scenario
 
 
-def project(scenario: Scenario) -> xr.Dataset:
-    """Run ``scenario`` from ``base_year`` to ``horizon``; return the results Dataset."""
+def project(scenario: Scenario, calibration: str = "not recorded") -> xr.Dataset:
+    """Run ``scenario`` from ``base_year`` to ``horizon``; return the results Dataset.
+
+    ``calibration`` is a line for the attributes naming the fitted values used."""
     from simulator.model.demography import population_dataset
 
     years = np.arange(scenario.base_year, scenario.horizon + 1)
     demography = population_dataset(scenario)
     inputs = employee_pension.build_inputs(scenario, demography)
-    schemes = {"employee_pension": employee_pension.results(scenario, inputs, employee_pension.run_kernel(inputs))}
+    employee = employee_pension.results(scenario, inputs, employee_pension.run_kernel(inputs))
+    schemes = {"employee_pension": employee}
+    link = employee_link(scenario, demography, employee)
+    for name, module in (("resident_pension", resident_pension), ("unemployment", unemployment), ("work_injury", work_injury)):
+        if getattr(scenario, name) is not None:
+            schemes[name] = module.indicators(scenario, demography, link)
     indicators = scheme_dataset(schemes, years, draws=1)
     econ = employee_pension.economy_paths(scenario)
     indicators["depletion_year"] = depletion_year(indicators["balance"])
@@ -31,6 +39,7 @@ def project(scenario: Scenario) -> xr.Dataset:
     ds["average_wage"] = xr.DataArray(econ.wage, dims="year", attrs={"units": "yuan", "long_name": "average wage", "scheme": "economy"})
     ds["retirement_age"] = retirement_schedule(scenario, years)
     ds.attrs.update(provenance(scenario))
+    ds.attrs["calibration"] = calibration
     return ds
 
 

@@ -80,3 +80,10 @@ def rate_then_rule(
     if rule.prices:
         after = after + rule.prices * np.asarray(inflation, dtype=float)
     return np.where(later, after, out)
+
+
+def path_from(param: Dated, start: dt.date, value: float, years: np.ndarray | range) -> np.ndarray:
+    """``param`` as a path that starts at ``value`` on ``start``: its dated points on or before
+    ``start`` are replaced by that one point (e.g. coverage from the base year's implied level)."""
+    later = tuple((d, v) for d, v in param.values if d > start)
+    return annual(param.model_copy(update={"values": ((start, value), *later)}), years)

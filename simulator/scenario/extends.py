@@ -18,12 +18,33 @@ Origins = dict[KeyPath, tuple[Path, int]]
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
-def resolve_extends(path: Path) -> tuple[dict[str, Any], Origins]:
-    """Return the merged mapping (without ``extends``) and ``{key_path: (file, line)}``."""
-    return _resolve(path, ())
+def resolve_extends(path: Path, apply_fitted: bool = True) -> tuple[dict[str, Any], Origins, list[Path]]:
+    """Return the merged mapping (without ``extends``), ``{key_path: (file, line)}`` and the
+    fitted-value files merged in. A file that declares ``calibration.fitted`` gets the
+    ``values`` of that file merged on top of itself (before any child), when the file exists;
+    ``apply_fitted=False`` skips it for ``path`` itself (``sim calibrate`` fits from scratch)."""
+    fitted: list[Path] = []
+    data, origins = _resolve(path, (), fitted, apply_fitted)
+    return data, origins, fitted
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Origins]:
+def _resolve(path: Path, chain: tuple[Path, ...], fitted: list[Path], apply_fitted: bool = True) -> tuple[dict[str, Any], Origins]:
+    data, origins = _own(path, chain, fitted)
+    calibration = data.get("calibration")
+    declared = ("calibration", "fitted") in origins and origins[("calibration", "fitted")][0] == path
+    if apply_fitted and declared and isinstance(calibration, dict) and isinstance(calibration.get("fitted"), str):
+        file = path.parent / calibration["fitted"]
+        if file.is_file():
+            values, lines = read_yaml(file)
+            top = values.get("values")
+            if not isinstance(top, dict):
+                raise ScenarioError(file, 1, "values", "missing (expected the fitted values written by sim calibrate)")
+            _merge(data, origins, top, {k[1:]: (file, line) for k, line in lines.items() if k[:1] == ("values",)}, ())
+            fitted.append(file)
+    return data, origins
+
+
+def _own(path: Path, chain: tuple[Path, ...], fitted: list[Path]) -> tuple[dict[str, Any], Origins]:
     data, lines = read_yaml(path)
     origins: Origins = {k: (path, line) for k, line in lines.items()}
     parents = data.pop("extends", None)
@@ -44,7 +65,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Origi
         if parent.resolve() in chain or parent.resolve() == path.resolve():
             cycle = " -> ".join(p.name for p in (*chain, path.resolve(), parent.resolve()))
             raise ScenarioError(path, item_line, "extends", f"extends cycle {cycle} (expected a chain without loops)")
-        pdata, porigins = _resolve(parent, (*chain, path.resolve()))
+        pdata, porigins = _resolve(parent, (*chain, path.resolve()), fitted)
         _merge(merged, merged_origins, pdata, porigins, ())
     origins = {k: v for k, v in origins.items() if k[:1] != ("extends",)}
     _merge(merged, merged_origins, data, origins, ())

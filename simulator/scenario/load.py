@@ -19,15 +19,22 @@ from simulator.scenario.schema import Retirement, Scenario
 M = TypeVar("M", bound=BaseModel)
 
 
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read, merge and validate ``path``; raise :class:`ScenarioError` on the first problem."""
-    data, origins = resolve_extends(Path(path))
-    return _validate(Scenario, data, origins, ())
+def load_scenario(path: str | os.PathLike[str], fitted: bool = True) -> Scenario:
+    """Read, merge and validate ``path``; raise :class:`ScenarioError` on the first problem.
+
+    ``fitted=False`` leaves out the fitted values of ``path``'s own calibration."""
+    return load_with_origins(path, fitted)[0]
+
+
+def load_with_origins(path: str | os.PathLike[str], fitted: bool = True) -> tuple[Scenario, Origins, list[Path]]:
+    """The scenario, where each key came from, and the fitted-value files merged in."""
+    data, origins, files = resolve_extends(Path(path), apply_fitted=fitted)
+    return _validate(Scenario, data, origins, ()), origins, files
 
 
 def load_retirement_policy(path: str | os.PathLike[str] | None = None) -> Retirement:
     """The ``policy.retirement`` block of a scenario or policy file (default: the national one)."""
-    data, origins = resolve_extends(Path(path) if path else DATA_DIR / "policy" / "national.yaml")
+    data, origins, _ = resolve_extends(Path(path) if path else DATA_DIR / "policy" / "national.yaml")
     at = ("policy", "retirement")
     block = data.get("policy", {}).get("retirement") if isinstance(data.get("policy"), dict) else None
     if block is None:

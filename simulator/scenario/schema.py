@@ -10,10 +10,14 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from simulator.scenario.calibration import Calibration
 from simulator.scenario.demography import Demography
 from simulator.scenario.economy import Economy, Labour
 from simulator.scenario.employee_pension import EmployeePension, EmployeePensionPolicy
 from simulator.scenario.params import Amount, Strict, parse_date
+from simulator.scenario.resident_pension import ResidentPension, ResidentPensionPolicy
+from simulator.scenario.unemployment import Unemployment, UnemploymentPolicy
+from simulator.scenario.work_injury import WorkInjury, WorkInjuryPolicy
 
 GROUPS = ("M60", "F55", "F50")
 Group = Literal["M60", "F55", "F50"]
@@ -86,6 +90,9 @@ class Retirement(Strict):
 class Policy(Strict):
     retirement: Retirement
     employee_pension: EmployeePensionPolicy
+    resident_pension: ResidentPensionPolicy
+    unemployment: UnemploymentPolicy
+    work_injury: WorkInjuryPolicy
 
 
 class Scenario(Strict):
@@ -101,6 +108,10 @@ class Scenario(Strict):
     labour: Labour
     employee_pension: EmployeePension
     demography: Demography
+    calibration: Calibration | None = Field(None, description="free parameters and targets of sim calibrate")
+    resident_pension: ResidentPension | None = Field(None, description="residents pension; the scheme is projected when given")
+    unemployment: Unemployment | None = Field(None, description="unemployment insurance; projected when given")
+    work_injury: WorkInjury | None = Field(None, description="work-injury insurance; projected when given")
 
     @field_validator("horizon")
     @classmethod

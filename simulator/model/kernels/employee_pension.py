@@ -105,7 +105,14 @@ def employee_pension_numba(
     account_start, transitional_rate, buy_rate, subsidy_mode,
     out,
 ):  # fmt: skip
-    """Numba twin; arguments as :func:`employee_pension_numpy`. Writes ``out[d, t, :]``."""
+    """Numba twin; arguments as :func:`employee_pension_numpy`. Writes ``out[d, t, :]``.
+
+    One pass over the cells per year: ages run from the top down, so cell (g, a) is aged from
+    (g, a - 1), moved, topped up, accrued and retired while (g, a - 1) still holds last year's
+    state. Totals are kept per cell (``members``, ``balances``) and summed with independent
+    partial sums; cells whose member arrays are all zero, with nothing ageing in and no
+    entrants (``live`` False), are skipped. Same operations as the numpy twin; only the order of
+    the additions in the totals differs (rounding)."""
     n_draws, n_years = out.shape[0], out.shape[1]
     G, A, S = act0.shape
     for d in prange(n_draws):
@@ -116,69 +123,45 @@ def employee_pension_numba(
         ret = ret0.copy()
         pen = pen0.copy()
         balance = balance0
+        xa = np.empty(S)  # the (g, a) cell after ageing, before the service shift
+        xd = np.empty(S)
+        ka = np.empty(S)
+        kd = np.empty(S)
+        members = np.empty((G, A))  # act + dor of each cell at the end of the previous year
+        balances = np.empty((G, A))  # kact + kdor of each cell at the end of the previous year
+        live = np.empty((G, A), dtype=np.bool_)  # False: the cell's four member arrays are all zero
+        for g in range(G):
+            for a in range(A):
+                m = 0.0
+                b = 0.0
+                nz = False
+                for s in range(S):
+                    m += act[g, a, s] + dor[g, a, s]
+                    b += kact[g, a, s] + kdor[g, a, s]
+                    if act[g, a, s] != 0.0 or dor[g, a, s] != 0.0 or kact[g, a, s] != 0.0 or kdor[g, a, s] != 0.0:
+                        nz = True
+                members[g, a] = m
+                balances[g, a] = b
+                live[g, a] = nz
         di = np.int64(d)  # prange gives an unsigned index; keep draw indices signed
         ds = di if survival.shape[0] > 1 else np.int64(0)
         dq = di if series.shape[0] > 1 else np.int64(0)
         dc = di if cells.shape[0] > 1 else np.int64(0)
         for t in range(n_years):
             sr = series[dq, t]
-            # 1-2. index, survive, age
-            benefits = 0.0
-            other = 0.0
-            deaths = 0.0
-            for g in range(G):
-                sex = group_sex[g]
-                for a in range(A - 1, 0, -1):
-                    p = survival[ds, t, sex, a - 1]
-                    r_in = ret[g, a - 1]
-                    w_in = pen[g, a - 1] * (1.0 + sr[INDEXATION])
-                    if a == A - 1:
-                        p_open = survival[ds, t, sex, A - 1]
-                        r_top = ret[g, a]
-                        w_top = pen[g, a] * (1.0 + sr[INDEXATION])
-                        benefits += w_top * (1.0 + p_open) * 0.5
-                        deaths += r_top * (1.0 - p_open)
-                        other += r_top * (1.0 - p_open) * sr[DEATH_GRANT]
-                        r_top *= p_open
-                        w_top *= p_open
-                    else:
-                        r_top = 0.0
-                        w_top = 0.0
-                    benefits += w_in * (1.0 + p) * 0.5
-                    deaths += r_in * (1.0 - p)
-                    other += r_in * (1.0 - p) * sr[DEATH_GRANT]
-                    ret[g, a] = r_in * p + r_top
-                    pen[g, a] = w_in * p + w_top
-                    for s in range(S):
-                        x_a, x_d = act[g, a - 1, s], dor[g, a - 1, s]
-                        k_a, k_d = kact[g, a - 1, s], kdor[g, a - 1, s]
-                        if a == A - 1:
-                            po = survival[ds, t, sex, A - 1]
-                            deaths += (act[g, a, s] + dor[g, a, s]) * (1.0 - po)
-                            other += (kact[g, a, s] + kdor[g, a, s]) * (1.0 - po)
-                            t_a, t_d = act[g, a, s] * po, dor[g, a, s] * po
-                            tk_a, tk_d = kact[g, a, s] * po, kdor[g, a, s] * po
-                        else:
-                            t_a = t_d = tk_a = tk_d = 0.0
-                        deaths += (x_a + x_d) * (1.0 - p)
-                        other += (k_a + k_d) * (1.0 - p)
-                        act[g, a, s] = x_a * p + t_a
-                        dor[g, a, s] = x_d * p + t_d
-                        kact[g, a, s] = k_a * p + tk_a
-                        kdor[g, a, s] = k_d * p + tk_d
-                ret[g, 0] = 0.0
-                pen[g, 0] = 0.0
-                for s in range(S):
-                    act[g, 0, s] = 0.0
-                    dor[g, 0, s] = 0.0
-                    kact[g, 0, s] = 0.0
-                    kdor[g, 0, s] = 0.0
-            # 3-6 per cell
+            index = 1.0 + sr[INDEXATION]
+            grant = sr[DEATH_GRANT]
             base = sr[BASE_RATIO] * sr[WAGE]
             paid = base * sr[COMPLIANCE]
             rate = sr[EMPLOYER_RATE] + sr[EMPLOYEE_RATE]
+            employee_rate = sr[EMPLOYEE_RATE]
+            credit = 1.0 + sr[CREDITING]
+            min_years = sr[MIN_YEARS]
             w_month = sr[WAGE_PREV] / 12.0
             deemed_cut = sr[YEAR] - account_start
+            benefits = 0.0
+            other = 0.0
+            deaths = 0.0
             contributions = 0.0
             buy_ins = 0.0
             entrants = 0.0
@@ -186,102 +169,220 @@ def employee_pension_numba(
             moved_out = 0.0
             new_ret = 0.0
             new_pen = 0.0
-            for g in range(G):
-                for a in range(A):
-                    cl = cells[dc, t, g, a]
-                    # 3. active <-> dormant
-                    n_act = 0.0
-                    for s in range(S):
-                        out_a = act[g, a, s] * cl[DORMANCY]
-                        back = dor[g, a, s] * cl[REACTIVATION]
-                        k_out = kact[g, a, s] * cl[DORMANCY]
-                        k_back = kdor[g, a, s] * cl[REACTIVATION]
-                        act[g, a, s] += back - out_a
-                        dor[g, a, s] += out_a - back
-                        kact[g, a, s] += k_back - k_out
-                        kdor[g, a, s] += k_out - k_back
-                        n_act += act[g, a, s]
-                    # 4. entrants
-                    e = cl[TARGET] - n_act
-                    if e > 0.0:
-                        act[g, a, 0] += e
-                        entrants += e
-                    # 5. contributions, accounts, service
-                    for s in range(S - 1, -1, -1):
-                        x = act[g, a, s]
-                        contributions += x * rate * paid
-                        k = kact[g, a, s] * (1.0 + sr[CREDITING]) + x * sr[EMPLOYEE_RATE] * paid
-                        kdor[g, a, s] *= 1.0 + sr[CREDITING]
-                        if s == S - 1:
-                            act[g, a, s] = x
-                            kact[g, a, s] = k
-                        else:
-                            act[g, a, s + 1] += x
-                            kact[g, a, s + 1] += k
-                            act[g, a, s] = 0.0
-                            kact[g, a, s] = 0.0
-                    # 6. retirement
-                    h = cl[HAZARD]
-                    if h <= 0.0:
-                        continue
-                    for s in range(S):
-                        n = (act[g, a, s] + dor[g, a, s]) * h
-                        if n <= 0.0:
-                            continue
-                        k = (kact[g, a, s] + kdor[g, a, s]) * h
-                        years = float(s)
-                        if years < sr[MIN_YEARS]:
-                            lump = (sr[MIN_YEARS] - years) * rate * base
-                            bought = n * buy_rate
-                            buy_ins += bought * lump
-                            k_bought = k * buy_rate
-                            stay = 1.0 - h * buy_rate
-                            if cl[SHORT_EXIT] > 0.0:
-                                exits += n - bought
-                                moved_out += k - k_bought
-                                stay = 1.0 - h
-                            act[g, a, s] *= stay
-                            dor[g, a, s] *= stay
-                            kact[g, a, s] *= stay
-                            kdor[g, a, s] *= stay
-                            n = bought
-                            k = k_bought
-                            years = sr[MIN_YEARS]
-                        else:
-                            act[g, a, s] *= 1.0 - h
-                            dor[g, a, s] *= 1.0 - h
-                            kact[g, a, s] *= 1.0 - h
-                            kdor[g, a, s] *= 1.0 - h
-                        if n <= 0.0:
-                            continue
-                        deemed = years - deemed_cut
-                        if deemed < 0.0:
-                            deemed = 0.0
-                        monthly = (
-                            (w_month + w_month * sr[BASE_RATIO]) * 0.5 * years * sr[BASIC_ACCRUAL]
-                            + k / n / cl[DIVISOR]
-                            + w_month * sr[BASE_RATIO] * deemed * transitional_rate
-                        )
-                        award = 12.0 * monthly * n
-                        ret[g, a] += n
-                        pen[g, a] += award
-                        new_ret += n
-                        new_pen += award
-                        benefits += 0.5 * award
-            # 7. money
             contributors = 0.0
             dormant = 0.0
             retirees = 0.0
             roll = 0.0
             accounts = 0.0
             for g in range(G):
-                for a in range(A):
-                    retirees += ret[g, a]
-                    roll += pen[g, a]
+                sex = group_sex[g]
+                for a in range(A - 1, -1, -1):
+                    cl = cells[dc, t, g, a]
+                    # 1-2. retirees: index, survive, age (the open age keeps its survivors)
+                    r = 0.0
+                    w = 0.0
+                    p = 1.0
+                    q = 0.0
+                    if a > 0:
+                        p = survival[ds, t, sex, a - 1]
+                        q = 1.0 - p
+                        r_in = ret[g, a - 1]
+                        w_in = pen[g, a - 1] * index
+                        if a == A - 1:
+                            p_open = survival[ds, t, sex, A - 1]
+                            r_top = ret[g, a]
+                            w_top = pen[g, a] * index
+                            benefits += w_top * (1.0 + p_open) * 0.5
+                            deaths += r_top * (1.0 - p_open)
+                            other += r_top * (1.0 - p_open) * grant
+                            r = r_top * p_open
+                            w = w_top * p_open
+                        benefits += w_in * (1.0 + p) * 0.5
+                        deaths += r_in * q
+                        other += r_in * q * grant
+                        r = r_in * p + r
+                        w = w_in * p + w
+                    top_live = a == A - 1 and live[g, a]
+                    if not (a > 0 and live[g, a - 1]) and not top_live and not cl[TARGET] > 0.0:
+                        # nothing ages into this cell and nobody enters: its members stay all zero
+                        if live[g, a]:
+                            for s in range(S):
+                                act[g, a, s] = 0.0
+                                dor[g, a, s] = 0.0
+                                kact[g, a, s] = 0.0
+                                kdor[g, a, s] = 0.0
+                            live[g, a] = False
+                        members[g, a] = 0.0
+                        balances[g, a] = 0.0
+                        ret[g, a] = r
+                        pen[g, a] = w
+                        retirees += r
+                        roll += w
+                        continue
+                    # 1-2. members: survive and age into xa, xd, ka, kd
+                    if a == 0:
+                        for s in range(S):
+                            xa[s] = 0.0
+                            xd[s] = 0.0
+                            ka[s] = 0.0
+                            kd[s] = 0.0
+                    elif a == A - 1:
+                        p_open = survival[ds, t, sex, A - 1]
+                        deaths += members[g, a] * (1.0 - p_open)
+                        other += balances[g, a] * (1.0 - p_open)
+                        for s in range(S):
+                            xa[s] = act[g, a - 1, s] * p + act[g, a, s] * p_open
+                            xd[s] = dor[g, a - 1, s] * p + dor[g, a, s] * p_open
+                            ka[s] = kact[g, a - 1, s] * p + kact[g, a, s] * p_open
+                            kd[s] = kdor[g, a - 1, s] * p + kdor[g, a, s] * p_open
+                    else:
+                        for s in range(S):
+                            xa[s] = act[g, a - 1, s] * p
+                        for s in range(S):
+                            xd[s] = dor[g, a - 1, s] * p
+                        for s in range(S):
+                            ka[s] = kact[g, a - 1, s] * p
+                        for s in range(S):
+                            kd[s] = kdor[g, a - 1, s] * p
+                    if a > 0:
+                        deaths += members[g, a - 1] * q
+                        other += balances[g, a - 1] * q
+                    # 3. active <-> dormant
+                    to_dor = cl[DORMANCY]
+                    to_act = cl[REACTIVATION]
                     for s in range(S):
-                        contributors += act[g, a, s]
-                        dormant += dor[g, a, s]
-                        accounts += kact[g, a, s] + kdor[g, a, s]
+                        out_a = xa[s] * to_dor
+                        back = xd[s] * to_act
+                        xa[s] += back - out_a
+                        xd[s] += out_a - back
+                    for s in range(S):
+                        k_out = ka[s] * to_dor
+                        k_back = kd[s] * to_act
+                        ka[s] += k_back - k_out
+                        kd[s] += k_out - k_back
+                    # 4. entrants fill the cell up to its target (actives summed in four independent chains)
+                    n0 = 0.0
+                    n1 = 0.0
+                    n2 = 0.0
+                    n3 = 0.0
+                    top4 = S - S % 4
+                    for s in range(0, top4, 4):
+                        n0 += xa[s]
+                        n1 += xa[s + 1]
+                        n2 += xa[s + 2]
+                        n3 += xa[s + 3]
+                    for s in range(top4, S):
+                        n0 += xa[s]
+                    n_act = (n0 + n1) + (n2 + n3)
+                    e = cl[TARGET] - n_act
+                    if e > 0.0:
+                        xa[0] += e
+                        entrants += e
+                        n_act += e
+                    # 5. contributions, accounts, one more year of service (written back to the cell)
+                    contributions += n_act * rate * paid
+                    if S > 1:
+                        act[g, a, 0] = 0.0
+                        kact[g, a, 0] = 0.0
+                        for s in range(1, S - 1):
+                            act[g, a, s] = xa[s - 1]
+                            kact[g, a, s] = ka[s - 1] * credit + xa[s - 1] * employee_rate * paid
+                        act[g, a, S - 1] = xa[S - 1] + xa[S - 2]
+                        kact[g, a, S - 1] = (ka[S - 1] * credit + xa[S - 1] * employee_rate * paid) + (
+                            ka[S - 2] * credit + xa[S - 2] * employee_rate * paid
+                        )
+                    else:
+                        act[g, a, 0] = xa[0]
+                        kact[g, a, 0] = ka[0] * credit + xa[0] * employee_rate * paid
+                    for s in range(S):
+                        dor[g, a, s] = xd[s]
+                        kdor[g, a, s] = kd[s] * credit
+                    # 6. retirement
+                    h = cl[HAZARD]
+                    nz = True
+                    if h > 0.0:
+                        for s in range(S):
+                            n = (act[g, a, s] + dor[g, a, s]) * h
+                            if n <= 0.0:
+                                continue
+                            k = (kact[g, a, s] + kdor[g, a, s]) * h
+                            years = float(s)
+                            if years < min_years:
+                                lump = (min_years - years) * rate * base
+                                bought = n * buy_rate
+                                buy_ins += bought * lump
+                                k_bought = k * buy_rate
+                                stay = 1.0 - h * buy_rate
+                                if cl[SHORT_EXIT] > 0.0:
+                                    exits += n - bought
+                                    moved_out += k - k_bought
+                                    stay = 1.0 - h
+                                act[g, a, s] *= stay
+                                dor[g, a, s] *= stay
+                                kact[g, a, s] *= stay
+                                kdor[g, a, s] *= stay
+                                n = bought
+                                k = k_bought
+                                years = min_years
+                            else:
+                                act[g, a, s] *= 1.0 - h
+                                dor[g, a, s] *= 1.0 - h
+                                kact[g, a, s] *= 1.0 - h
+                                kdor[g, a, s] *= 1.0 - h
+                            if n <= 0.0:
+                                continue
+                            deemed = years - deemed_cut
+                            if deemed < 0.0:
+                                deemed = 0.0
+                            monthly = (
+                                (w_month + w_month * sr[BASE_RATIO]) * 0.5 * years * sr[BASIC_ACCRUAL]
+                                + k / n / cl[DIVISOR]
+                                + w_month * sr[BASE_RATIO] * deemed * transitional_rate
+                            )
+                            award = 12.0 * monthly * n
+                            r += n
+                            w += award
+                            new_ret += n
+                            new_pen += award
+                            benefits += 0.5 * award
+                        nz = False  # did anyone stay?
+                        for s in range(S):
+                            if act[g, a, s] != 0.0 or dor[g, a, s] != 0.0:
+                                nz = True
+                                break
+                            if kact[g, a, s] != 0.0 or kdor[g, a, s] != 0.0:
+                                nz = True
+                                break
+                    live[g, a] = nz
+                    ret[g, a] = r
+                    pen[g, a] = w
+                    # 7. stocks of the cell (two independent chains each)
+                    c0 = 0.0
+                    c1 = 0.0
+                    m0 = 0.0
+                    m1 = 0.0
+                    b0 = 0.0
+                    b1 = 0.0
+                    top2 = S - S % 2
+                    for s in range(0, top2, 2):
+                        c0 += act[g, a, s]
+                        c1 += act[g, a, s + 1]
+                        m0 += dor[g, a, s]
+                        m1 += dor[g, a, s + 1]
+                        b0 += kact[g, a, s] + kdor[g, a, s]
+                        b1 += kact[g, a, s + 1] + kdor[g, a, s + 1]
+                    for s in range(top2, S):
+                        c0 += act[g, a, s]
+                        m0 += dor[g, a, s]
+                        b0 += kact[g, a, s] + kdor[g, a, s]
+                    members[g, a] = (c0 + c1) + (m0 + m1)
+                    balances[g, a] = b0 + b1
+                    contributors += c0 + c1
+                    dormant += m0 + m1
+                    accounts += b0 + b1
+                    retirees += r
+                    roll += w
+            # 7. money
             contributions += buy_ins
             t_out = sr[POOL_OUT_RATE] * sr[WAGE] * contributors + moved_out
             t_in = sr[POOL_IN_PER_RETIREE] * retirees

@@ -1,0 +1,1 @@
+"""Benchmark suite (pytest-benchmark) for the numba kernels; see docs/performance.md."""

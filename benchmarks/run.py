@@ -1,0 +1,280 @@
+"""Run the benchmark suite and write its figures as JSON records; print them as a table.
+
+    python benchmarks/run.py [--quick] --json OUT.json [-k EXPR]
+
+From the repository root. Runs ``python -m pytest benchmarks/ --benchmark-only`` in a
+subprocess (``--bench-quick`` with ``--quick``), reads pytest-benchmark's JSON and writes a list
+of records::
+
+    {"kernel", "impl", "draws", "years", "seconds", "ns_per_cell_year", ...}
+
+- kernel records (kernel "employee_pension" / "population", impl "numba" / "numpy"): seconds is
+  the fastest round of one kernel call over every draw and year; ns_per_cell_year = seconds /
+  (draws x years x cells_per_draw) x 1e9; numba records paired with a numpy run on the same
+  inputs carry ``numpy_seconds`` and ``speedup_vs_numpy``;
+- "stream_triad" (impl "numba"): ``gb_per_s`` at ``level`` "dram" or "l2" and ``threads``;
+- "sim_run_cold", "sim_run_warm", "sim_run_warm_no_plots", "sim_help", "python_startup",
+  "import_simulator", "import_cli" (impl "command"): wall seconds of a fresh process (fastest
+  round; ``seconds_median`` too); import records add ``import_seconds`` from -X importtime;
+- "fit:employee_pension", "fit:population" (impl "numba"): least squares of seconds against
+  draws x years over the numba records: ``slope_seconds``, ``intercept_seconds``, ``r2``,
+  ``max_abs_residual_seconds``, ``max_rel_residual_large`` (over sizes >= 1/10 of the largest);
+  ns_per_cell_year = slope / cells per draw x 1e9;
+- "machine": CPU model, cores, memory, library versions, load average.
+
+Fields that do not apply are null.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import cases
+
+KERNELS = tuple(cases.CELLS)
+COMMANDS = (
+    "sim_run_cold",
+    "sim_run_warm",
+    "sim_run_warm_no_plots",
+    "sim_help",
+    "python_startup",
+    "import_simulator",
+    "import_cli",
+)
+
+
+def record(kernel: str, impl: str | None, draws=None, years=None, seconds=None, ns=None, **extra) -> dict:
+    return {
+        "kernel": kernel,
+        "impl": impl,
+        "draws": draws,
+        "years": years,
+        "seconds": seconds,
+        "ns_per_cell_year": ns,
+        **extra,
+    }
+
+
+def records_from_pytest(report: dict) -> list[dict]:
+    """Records from pytest-benchmark's JSON report (see the module docstring)."""
+    out = []
+    for bench in report.get("benchmarks", []):
+        info, stats = bench.get("extra_info", {}), bench["stats"]
+        kernel = info.get("kernel")
+        common = {
+            "seconds_median": stats["median"],
+            "rounds": stats["rounds"],
+            "load1_before": info.get("load1_before"),
+            "load1_after": info.get("load1_after"),
+            "test": bench["name"],
+        }
+        if kernel in KERNELS:
+            cells = info["cells_per_draw"]
+            ns = stats["min"] / (info["draws"] * info["years"] * cells) * 1e9
+            out.append(
+                record(
+                    kernel,
+                    info["impl"],
+                    info["draws"],
+                    info["years"],
+                    stats["min"],
+                    ns,
+                    cells_per_draw=cells,
+                    threads=info.get("threads"),
+                    **common,
+                )
+            )
+        elif kernel == "stream_triad":
+            out.append(
+                record(
+                    kernel,
+                    "numba",
+                    seconds=stats["min"],
+                    gb_per_s=info["bytes"] / stats["min"] / 1e9,
+                    level=info["level"],
+                    threads=info["threads"],
+                    array_mib=info["array_mib"],
+                    bytes=info["bytes"],
+                    **common,
+                )
+            )
+        elif kernel in COMMANDS:
+            extra = {k: info[k] for k in ("command", "numba_cache", "import_seconds") if k in info}
+            out.append(record(kernel, "command", seconds=stats["min"], **extra, **common))
+    pair_with_numpy(out)
+    return out
+
+
+def pair_with_numpy(records: list[dict]) -> None:
+    numpy = {(r["kernel"], r["draws"], r["years"]): r["seconds"] for r in records if r["impl"] == "numpy"}
+    for r in records:
+        key = (r["kernel"], r["draws"], r["years"])
+        if r["impl"] == "numba" and key in numpy:
+            r["numpy_seconds"] = numpy[key]
+            r["speedup_vs_numpy"] = numpy[key] / r["seconds"]
+
+
+def fits(records: list[dict]) -> list[dict]:
+    """Linear fit of numba seconds against draws x years, one per kernel."""
+    out = []
+    for kernel in KERNELS:
+        rows = [r for r in records if r["kernel"] == kernel and r["impl"] == "numba"]
+        if len(rows) < 2:
+            continue
+        x = [r["draws"] * r["years"] for r in rows]
+        fit = cases.linear_fit(x, [r["seconds"] for r in rows])
+        out.append(
+            record(
+                f"fit:{kernel}",
+                "numba",
+                ns=fit["slope"] / cases.CELLS[kernel] * 1e9,
+                slope_seconds=fit["slope"],
+                intercept_seconds=fit["intercept"],
+                r2=fit["r2"],
+                max_abs_residual_seconds=fit["max_abs_residual"],
+                max_rel_residual_large=fit["max_rel_residual"],
+                points=len(rows),
+                x="draws x years",
+            )
+        )
+    return out
+
+
+def machine(load_start: float | None) -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (ValueError, OSError, AttributeError):
+        mem = None
+    import numba
+    import numpy
+
+    return record(
+        "machine",
+        None,
+        cpu=cpu,
+        cores=os.cpu_count(),
+        memory_gib=mem,
+        python=platform.python_version(),
+        numpy=numpy.__version__,
+        numba=numba.__version__,
+        numba_threads=numba.config.NUMBA_NUM_THREADS,
+        sim_command=cases.sim_command()[1],
+        load1_start=load_start,
+        load1_end=cases.load1(),
+    )
+
+
+def print_table(records: list[dict]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    kern = Table(title="kernels (fastest round; ns per state cell-year; numba / numpy on the same inputs)")
+    for col in ("kernel", "impl", "draws", "years", "seconds", "ns/cell-yr", "speed-up vs numpy", "load"):
+        kern.add_column(col, justify="left" if col in ("kernel", "impl") else "right")
+    for r in records:
+        if r["kernel"] in KERNELS:
+            kern.add_row(
+                r["kernel"],
+                r["impl"],
+                f"{r['draws']:,}",
+                str(r["years"]),
+                f"{r['seconds']:.4g}",
+                f"{r['ns_per_cell_year']:.3g}",
+                f"{r['speedup_vs_numpy']:.1f}x" if "speedup_vs_numpy" in r else "",
+                _load(r),
+            )
+    console.print(kern)
+    other = Table(title="bandwidth, whole commands, fits")
+    for col in ("figure", "value", "detail"):
+        other.add_column(col)
+    for r in records:
+        k = r["kernel"]
+        if k == "stream_triad":
+            other.add_row(
+                f"stream triad ({r['level']}, {r['threads']} thread)",
+                f"{r['gb_per_s']:.1f} GB/s",
+                f"3 x {r['array_mib']:.3g} MiB arrays",
+            )
+        elif k in COMMANDS:
+            detail = r.get("command", "")
+            if "import_seconds" in r:
+                detail = f"import alone {r['import_seconds']:.3f} s (-X importtime); {detail}"
+            other.add_row(k, f"{r['seconds']:.3f} s (median {r['seconds_median']:.3f})", detail)
+        elif k.startswith("fit:"):
+            other.add_row(
+                f"{k} (seconds vs draws x years)",
+                f"R^2 {r['r2']:.5f}",
+                f"slope {r['slope_seconds']:.4g} s = {r['ns_per_cell_year']:.3g} ns/cell-yr, "
+                f"intercept {r['intercept_seconds'] * 1e3:.3g} ms, {r['points']} points, largest residual "
+                f"{r['max_abs_residual_seconds'] * 1e3:.3g} ms ({r['max_rel_residual_large']:.1%} of the time "
+                "among the sizes >= 1/10 of the largest)",
+            )
+        elif k == "machine":
+            mem = f"{r['memory_gib']:.1f} GiB" if r["memory_gib"] else "?"
+            other.add_row(
+                "machine",
+                f"{r['cpu']}, {r['cores']} cores, {mem}",
+                f"numba {r['numba']} ({r['numba_threads']} threads), numpy {r['numpy']}, "
+                f"load {r['load1_start']} -> {r['load1_end']}",
+            )
+    console.print(other)
+
+
+def _load(r: dict) -> str:
+    a, b = r.get("load1_before"), r.get("load1_after")
+    return "" if a is None else f"{a:.1f}" + ("" if b is None else f"-{b:.1f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes and few rounds (a few minutes)")
+    parser.add_argument("--json", required=True, type=Path, help="where to write the records")
+    parser.add_argument("-k", dest="keyword", help="only the benchmarks matching this pytest -k expression")
+    args = parser.parse_args(argv)
+
+    load_start = cases.load1()
+    with tempfile.TemporaryDirectory(prefix="simbench-") as tmp:
+        raw = Path(tmp) / "pytest-benchmark.json"
+        cmd = [sys.executable, "-m", "pytest", str(ROOT / "benchmarks"), "--benchmark-only", f"--benchmark-json={raw}"]
+        cmd += ["-p", "no:cacheprovider", "-q", "--benchmark-columns=min,median,rounds", "--benchmark-sort=name"]
+        cmd += ["--bench-quick"] if args.quick else []
+        cmd += ["-k", args.keyword] if args.keyword else []
+        print("$", " ".join(cmd), flush=True)
+        done = subprocess.run(cmd, cwd=ROOT, env=cases.command_env(), check=False)
+        if not raw.exists():
+            print(f"pytest wrote no benchmark report (exit code {done.returncode})", file=sys.stderr)
+            return done.returncode or 1
+        report = json.loads(raw.read_text())
+
+    records = records_from_pytest(report)
+    records += fits(records)
+    records.append(machine(load_start))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(records, indent=1) + "\n")
+    print_table(records)
+    print(f"wrote {len(records)} records to {args.json}")
+    return done.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""Fit a scenario's free parameters to its targets (scipy.optimize.least_squares).
+
+Residual of target i: ``weight_i x (model_i - target_i) / target_i`` (relative error). Each
+free parameter p in [lower, upper] is searched as z = (p - lower) / (upper - lower) in [0, 1],
+so parameters of any unit weigh alike; the start is the scenario's own value. The search is
+deterministic (trust-region reflective from a fixed start, fixed finite-difference step).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simulator.errors import ScenarioError
+from simulator.scenario.calibration import FreeParameter, Target
+from simulator.scenario.extends import locate
+from simulator.scenario.load import load_with_origins, override
+from simulator.scenario.params import Dated
+from simulator.scenario.schema import Scenario
+
+SEED_UNITS = {"persons": 1.0, "10k_persons": 1e4, "yuan": 1.0, "100m_yuan": 1e8, "10k_yuan": 1e4,
+              "yuan_per_month": 1.0, "yuan_per_year": 1.0, "percent": 0.01, "ratio": 1.0}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TargetValue:
+    scheme: str
+    variable: str  # model variable(s), '+'-joined scheme.variable for sums
+    year: int
+    value: float  # model units
+    weight: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Fit:
+    scenario: Scenario  # with the fitted values
+    values: dict[tuple[str, dt.date | None], float]
+    rows: list[dict[str, Any]]  # one per target: region, scheme, year, variable, target, model, rel_error, source
+    evaluations: int
+    status: str
+
+
+def get_value(scenario: Scenario, p: FreeParameter) -> float:
+    node: Any = scenario
+    for part in p.key.split("."):
+        node = node[int(part) if part.isdigit() else part] if isinstance(node, dict) else getattr(node, part)
+    if isinstance(node, Dated):
+        if p.at is None:
+            raise ValueError(f"{p.key} is a dated parameter (expected `at: DATE`)")
+        return node.at(p.at)
+    if p.at is not None:
+        raise ValueError(f"{p.key} is a number, not a dated parameter (expected no `at`)")
+    if isinstance(node, bool) or not isinstance(node, (int, float)):
+        raise ValueError(f"{p.key} is {type(node).__name__}, not a number")
+    return float(node)
+
+
+def with_values(scenario: Scenario, params: list[FreeParameter], values: np.ndarray) -> Scenario:
+    """``scenario`` with each free parameter set to its value (a dated one at its date)."""
+    changes: dict[str, Any] = {}
+    for p, v in zip(params, values):
+        if p.at is None:
+            changes[p.key] = float(v)
+            continue
+        current = changes.get(p.key) or _dated(scenario, p.key).model_dump(mode="python")
+        points = dict(current["values"])
+        points[p.at] = float(v)
+        changes[p.key] = {**current, "values": tuple(sorted(points.items()))}
+    return override(scenario, changes)
+
+
+def _dated(scenario: Scenario, key: str) -> Dated:
+    node: Any = scenario
+    for part in key.split("."):
+        node = getattr(node, part)
+    return node
+
+
+def resolve_targets(scenario: Scenario, seeds_root: Path | None = None) -> list[TargetValue]:
+    """Targets in model units; seed figures looked up in ``seeds/<region>.yaml`` (actuals,
+    the preferred one where the plan contradicts itself)."""
+    from simulator.io.seeds import load_region_seeds
+
+    out = []
+    seeds = None
+    for t in scenario.calibration.targets:
+        scheme = t.variable.split(".")[0]
+        if t.value is not None:
+            out.append(TargetValue(scheme, t.variable, t.year, t.value, t.weight, t.source or ""))
+            continue
+        seeds = seeds or load_region_seeds(scenario.region.id, seeds_root)
+        s_scheme, indicator = t.seed.split(".", 1)
+        found = [
+            r for r in seeds.records
+            if r.scheme == s_scheme and r.indicator == indicator and r.year == t.year and r.kind == "actual"
+            and getattr(r, "preferred", None) is not False
+        ]  # fmt: skip
+        if len(found) != 1:
+            raise ValueError(f"target {t.variable} {t.year}: {len(found)} actuals for seed {t.seed} (expected exactly one)")
+        r = found[0]
+        if r.unit not in SEED_UNITS:
+            raise ValueError(f"target {t.variable} {t.year}: seed unit {r.unit} has no conversion")
+        source = f"seeds/{scenario.region.id}.yaml: {r.seed_file} {r.section}"
+        out.append(TargetValue(scheme, t.variable, t.year, r.value * SEED_UNITS[r.unit], t.weight, source))
+    return out
+
+
+def model_values(ds, targets: list[TargetValue]) -> np.ndarray:
+    out = np.empty(len(targets))
+    for i, t in enumerate(targets):
+        total = 0.0
+        for term in t.variable.split("+"):
+            scheme, variable = term.split(".")
+            total += float(ds[variable].sel(scheme=scheme, year=t.year))
+        out[i] = total
+    return out
+
+
+def calibrate(
+    path: str | Path,
+    run: Callable[[Scenario], Any] | None = None,
+    progress: Callable[[int], None] | None = None,
+    max_evaluations: int = 200,
+) -> Fit:
+    """Fit the free parameters of the scenario at ``path`` (its own earlier fit left out)."""
+    from scipy.optimize import least_squares
+
+    import simulator
+
+    run = run or simulator.run
+    scenario, origins, _ = load_with_origins(path, fitted=False)
+    if scenario.calibration is None:
+        file, line, _ = locate(origins, ("calibration",))
+        raise ScenarioError(file, line, "calibration", "missing (expected parameters and targets to fit)")
+    params = scenario.calibration.parameters
+    for i, p in enumerate(params):
+        try:
+            get_value(scenario, p)
+        except (AttributeError, KeyError, ValueError) as exc:
+            file, line, key = locate(origins, ("calibration", "parameters", str(i), "key"))
+            raise ScenarioError(file, line, key, f"{p.key}: {exc} (expected a number or a dated parameter)") from None
+    targets = resolve_targets(scenario)
+    lower = np.array([p.lower for p in params])
+    span = np.array([p.upper for p in params]) - lower
+    start = np.array([get_value(scenario, p) for p in params])
+    z0 = np.clip((start - lower) / span, 0.0, 1.0)
+    goal = np.array([t.value for t in targets])
+    weight = np.array([t.weight for t in targets])
+    count = 0
+
+    def residuals(z: np.ndarray) -> np.ndarray:
+        nonlocal count
+        count += 1
+        if progress:
+            progress(count)
+        ds = run(with_values(scenario, params, lower + span * z))
+        return weight * (model_values(ds, targets) - goal) / goal
+
+    result = least_squares(residuals, z0, bounds=(0.0, 1.0), diff_step=1e-4, max_nfev=max_evaluations, method="trf")
+    fitted = lower + span * result.x
+    best = with_values(scenario, params, fitted)
+    model = model_values(run(best), targets)
+    rows = [
+        {"region": scenario.region.id, "scheme": t.scheme, "year": t.year, "variable": t.variable.split(".", 1)[1]
+         if "+" not in t.variable else t.variable, "target": t.value, "model": m, "rel_error": (m - t.value) / t.value,
+         "source": t.source}
+        for t, m in zip(targets, model)
+    ]  # fmt: skip
+    values = {(p.key, p.at): float(v) for p, v in zip(params, fitted)}
+    return Fit(best, values, rows, count, result.message)

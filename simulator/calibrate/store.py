@@ -1,0 +1,79 @@
+"""Keep a calibration: the fitted-values YAML beside the scenario, ``calibration.csv``, and
+the rows for the plans' later targets (shown beside the projection, never fitted)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+import simulator
+from simulator.calibrate.fit import SEED_UNITS, Fit
+from simulator.scenario.load import scenario_hash
+from simulator.scenario.schema import Scenario
+
+COLUMNS = ["region", "scheme", "year", "variable", "target", "model", "rel_error", "source"]
+
+
+def fitted_document(fit: Fit, uncalibrated: Scenario, command: str) -> dict[str, Any]:
+    """The YAML written beside the scenario; only ``values`` is merged into the scenario."""
+    values: dict[str, Any] = {}
+    for (key, at), value in fit.values.items():
+        *parents, last = key.split(".")
+        node = values
+        for part in parents:
+            node = node.setdefault(part, {})
+        if at is None:
+            node[last] = round(value, 10)
+        else:
+            node.setdefault(last, {})[at.isoformat()] = round(value, 10)
+    return {
+        "written_by": command,
+        "date": dt.date.today().isoformat(),
+        "simulator_version": simulator.__version__,
+        "scenario": uncalibrated.name,
+        "scenario_sha256": scenario_hash(uncalibrated),
+        "optimizer": f"scipy.optimize.least_squares (trf), {fit.evaluations} runs: {fit.status}",
+        "fit": [{k: (float(v) if isinstance(v, float) else v) for k, v in row.items()} for row in fit.rows],
+        "values": values,
+    }
+
+
+def write_fitted(document: dict[str, Any], path: Path) -> None:
+    header = "# Fitted values of sim calibrate, merged into the scenario that names this file. Do not edit by hand:\n"
+    header += "# run sim calibrate again. Only `values` is read by the run; `fit` records the targets met.\n"
+    text = header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=120)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def plan_target_rows(scenario: Scenario, ds, seeds_root: Path | None = None) -> list[dict[str, Any]]:
+    """Rows for the plans' targets (kind ``target``) that a model variable represents, with the
+    projected value beside them. Never fitted."""
+    from simulator.io.seeds import load_region_seeds
+
+    try:
+        seeds = load_region_seeds(scenario.region.id, seeds_root)
+    except (FileNotFoundError, ValueError):
+        return []
+    rows = []
+    for r in seeds.records:
+        if r.kind != "target" or r.scheme not in ds["scheme"].values or r.indicator not in ds:
+            continue
+        if r.unit not in SEED_UNITS or r.year not in ds["year"].values:
+            continue
+        target = r.value * SEED_UNITS[r.unit]
+        model = float(ds[r.indicator].sel(scheme=r.scheme, year=r.year))
+        bound = f", {r.bound} bound" if getattr(r, "bound", None) else ""
+        rows.append({"region": scenario.region.id, "scheme": r.scheme, "year": r.year, "variable": r.indicator,
+                     "target": target, "model": model, "rel_error": (model - target) / target,
+                     "source": f"plan target, not fitted{bound}: seeds/{scenario.region.id}.yaml {r.seed_file} {r.section}"})  # fmt: skip
+    return rows
+
+
+def calibration_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COLUMNS)

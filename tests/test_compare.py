@@ -1,0 +1,126 @@
+"""`sim compare`: key indicators side by side and the fund gaps overlaid; what the reform buys."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from simulator.cli import app
+from simulator.io.compare import compare_table, unique_labels
+from simulator.io.writers import write_results
+from tests.conftest import SCENARIOS
+from tests.outputs_support import assert_drawn, one_line_error, results, with_extra_scheme
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory):
+    """`sim compare` of the shipped baseline and pre-reform scenario files: (folder, stdout, table)."""
+    out = tmp_path_factory.mktemp("compare") / "cmp"
+    args = [
+        "compare",
+        str(SCENARIOS / "jiangxi.yaml"),
+        str(SCENARIOS / "jiangxi_pre_reform.yaml"),
+        "-o",
+        str(out),
+        "--lang",
+        "en",
+    ]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return out, result.stdout, pd.read_csv(out / "compare.csv", keep_default_na=False, na_values=[""])
+
+
+def _row(table: pd.DataFrame, scheme: str, indicator: str, when: str) -> pd.Series:
+    rows = table[(table.scheme == scheme) & (table.indicator == indicator) & (table.when.astype(str) == when)]
+    assert len(rows) == 1, (scheme, indicator, when)
+    return rows.iloc[0]
+
+
+def test_reform_gives_a_higher_employee_pension_balance_in_2035(compared) -> None:
+    _, _, table = compared
+    row = _row(table, "employee_pension", "fund balance", "2035")
+    assert row["jiangxi"] > row["jiangxi_pre_reform"] > 0
+    assert row["jiangxi_pre_reform - jiangxi"] == pytest.approx(row["jiangxi_pre_reform"] - row["jiangxi"])
+    # and it lowers the system dependency ratio (more contributors, fewer retirees)
+    ratio = _row(table, "employee_pension", "dependency ratio", "2035")
+    assert ratio["jiangxi"] < ratio["jiangxi_pre_reform"]
+    # the same figure as the run's own results, in 亿元
+    assert row["jiangxi"] == pytest.approx(float(results()["balance"].sel(scheme="employee_pension", year=2035)) / 1e8)
+
+
+def test_compare_table_and_plot_are_written(compared) -> None:
+    out, stdout, table = compared
+    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare_fund_gap.png"]
+    assert list(table.columns) == [
+        "scheme",
+        "indicator",
+        "when",
+        "unit",
+        "jiangxi",
+        "jiangxi_pre_reform",
+        "jiangxi_pre_reform - jiangxi",
+    ]
+    indicators = set(table.loc[table.scheme == "employee_pension", "indicator"])
+    assert {
+        "fund balance",
+        "depletion year",
+        "dependency ratio",
+        "subsidy needed (cumulative)",
+        "actuarial balance",
+    } <= indicators
+    assert set(_row(table, "employee_pension", "fund balance", "2030")[["unit"]]) == {"100m_yuan"}
+    whens = (
+        table.loc[(table.scheme == "employee_pension") & (table.indicator == "fund balance"), "when"]
+        .astype(str)
+        .tolist()
+    )
+    assert whens == ["2030", "2035", "2050"]
+    assert "A = jiangxi" in stdout and "B = jiangxi_pre_reform" in stdout and "B - A" in stdout
+    assert_drawn(out / "compare_fund_gap.png")
+
+
+def test_folders_are_read_and_names_kept_apart(tmp_path) -> None:
+    folder = write_results(results(), tmp_path / "baseline")
+    out = tmp_path / "cmp"
+    result = runner.invoke(app, ["compare", str(folder), str(folder / "results.nc"), "-o", str(out), "-q"])
+    assert result.exit_code == 0 and result.output == ""
+    table = pd.read_csv(out / "compare.csv")
+    assert {"jiangxi", "jiangxi#2", "jiangxi#2 - jiangxi"} <= set(table.columns)
+    assert (table["jiangxi#2 - jiangxi"].fillna(0) == 0).all()
+    assert unique_labels(["a", "b", "a", "a"]) == ["a", "b", "a#2", "a#3"]
+
+
+def test_compare_is_generic_over_schemes() -> None:
+    two = with_extra_scheme(results())
+    table = compare_table({"one": results(), "two": two})
+    extra = table[table.scheme == "test_scheme"]
+    assert set(extra["indicator"]) >= {"fund balance", "dependency ratio"}
+    assert extra["one"].isna().all() and extra["two"].notna().any()  # a scheme one scenario lacks
+    depletion = _row(table, "test_scheme", "depletion year", "")
+    assert np.isnan(depletion["two"])  # not depleted: a result, kept as an empty cell
+    assert list(table["scheme"].unique()) == [*results().scheme.values.tolist(), "test_scheme", "population"]
+
+
+@pytest.mark.parametrize(
+    "inputs, words",
+    [
+        (lambda tmp: [SCENARIOS / "jiangxi.yaml"], "two or more"),
+        (lambda tmp: [SCENARIOS / "jiangxi.yaml", tmp / "nowhere"], "no such results folder"),
+        (lambda tmp: [SCENARIOS / "jiangxi.yaml", tmp / "missing.yaml"], "missing.yaml"),
+    ],
+)
+def test_compare_errors_are_one_line(tmp_path, inputs, words) -> None:
+    out = tmp_path / "cmp"
+    line = one_line_error(runner.invoke(app, ["compare", *map(str, inputs(tmp_path)), "-o", str(out)]))
+    assert words in line
+    assert not out.exists()
+
+
+def test_compare_refuses_a_non_empty_folder(tmp_path) -> None:
+    folder = write_results(results(), tmp_path / "baseline")
+    line = one_line_error(runner.invoke(app, ["compare", str(folder), str(folder), "-o", str(folder)]))
+    assert "not empty" in line
