@@ -18,10 +18,12 @@ from __future__ import annotations
 import functools
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -245,6 +247,33 @@ def numba_threads() -> int:
     import numba
 
     return numba.get_num_threads()
+
+
+class CpuTimer:
+    """Wraps ``fn`` and keeps the CPU seconds of each call: this process (all its threads), or
+    with ``children`` the user + system time of the subprocesses it waited for. On a machine
+    shared with other work the wall time grows while the CPU time stays close to the work done."""
+
+    def __init__(self, fn, children: bool = False) -> None:
+        self.fn, self.children, self.samples = fn, children, []
+
+    def _now(self) -> float:
+        if self.children:
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return usage.ru_utime + usage.ru_stime
+        return time.process_time()
+
+    def __call__(self, *args, **kwargs):
+        start = self._now()
+        try:
+            return self.fn(*args, **kwargs)
+        finally:
+            self.samples.append(self._now() - start)
+
+    def best(self, rounds: int) -> float | None:
+        """Least CPU time over the last ``rounds`` calls (the timed ones, after any warm-up)."""
+        timed = self.samples[-rounds:]
+        return min(timed) if timed else None
 
 
 # ----------------------------------------------------------------------------- STREAM triad

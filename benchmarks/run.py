@@ -15,12 +15,18 @@ of records::
 - "stream_triad" (impl "numba"): ``gb_per_s`` at ``level`` "dram" or "l2" and ``threads``;
 - "sim_run_cold", "sim_run_warm", "sim_run_warm_no_plots", "sim_help", "python_startup",
   "import_simulator", "import_cli" (impl "command"): wall seconds of a fresh process (fastest
-  round; ``seconds_median`` too); import records add ``import_seconds`` from -X importtime;
+  round; ``seconds_median`` too; ``command``); import records add ``import_seconds`` from
+  -X importtime;
 - "fit:employee_pension", "fit:population" (impl "numba"): least squares of seconds against
   draws x years over the numba records: ``slope_seconds``, ``intercept_seconds``, ``r2``,
   ``max_abs_residual_seconds``, ``max_rel_residual_large`` (over sizes >= 1/10 of the largest);
   ns_per_cell_year = slope / cells per draw x 1e9;
 - "machine": CPU model, cores, memory, library versions, load average.
+
+Every timed record also has ``cpu_seconds`` (least CPU time of a round: this process with all
+its threads, or the child process for commands), ``rounds`` and the one-minute load average
+before and after (``load1_before``, ``load1_after``): other work on the machine inflates wall
+times. Kernel records add ``ns_per_cell_year_cpu`` (CPU of all threads per cell-year).
 
 Fields that do not apply are null.
 """
@@ -78,6 +84,7 @@ def records_from_pytest(report: dict) -> list[dict]:
             "load1_before": info.get("load1_before"),
             "load1_after": info.get("load1_after"),
             "test": bench["name"],
+            "cpu_seconds": info.get("cpu_seconds"),
         }
         if kernel in KERNELS:
             cells = info["cells_per_draw"]
@@ -92,6 +99,7 @@ def records_from_pytest(report: dict) -> list[dict]:
                     ns,
                     cells_per_draw=cells,
                     threads=info.get("threads"),
+                    ns_per_cell_year_cpu=_per_cell(info.get("cpu_seconds"), info["draws"] * info["years"] * cells),
                     **common,
                 )
             )
@@ -114,6 +122,10 @@ def records_from_pytest(report: dict) -> list[dict]:
             out.append(record(kernel, "command", seconds=stats["min"], **extra, **common))
     pair_with_numpy(out)
     return out
+
+
+def _per_cell(seconds: float | None, cell_years: int) -> float | None:
+    return None if seconds is None else seconds / cell_years * 1e9
 
 
 def pair_with_numpy(records: list[dict]) -> None:
@@ -187,9 +199,9 @@ def print_table(records: list[dict]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
-    kern = Table(title="kernels (fastest round; ns per state cell-year; numba / numpy on the same inputs)")
-    for col in ("kernel", "impl", "draws", "years", "seconds", "ns/cell-yr", "speed-up vs numpy", "load"):
+    console = Console(width=None if sys.stdout.isatty() else 150)
+    kern = Table(title="kernels: fastest round, ns per state cell-year (wall; CPU of all threads), numba / numpy")
+    for col in ("kernel", "impl", "draws", "years", "seconds", "ns/cell-yr", "cpu ns/cell-yr", "numpy / numba", "load"):
         kern.add_column(col, justify="left" if col in ("kernel", "impl") else "right")
     for r in records:
         if r["kernel"] in KERNELS:
@@ -200,6 +212,7 @@ def print_table(records: list[dict]) -> None:
                 str(r["years"]),
                 f"{r['seconds']:.4g}",
                 f"{r['ns_per_cell_year']:.3g}",
+                "" if r.get("ns_per_cell_year_cpu") is None else f"{r['ns_per_cell_year_cpu']:.3g}",
                 f"{r['speedup_vs_numpy']:.1f}x" if "speedup_vs_numpy" in r else "",
                 _load(r),
             )
@@ -213,12 +226,13 @@ def print_table(records: list[dict]) -> None:
             other.add_row(
                 f"stream triad ({r['level']}, {r['threads']} thread)",
                 f"{r['gb_per_s']:.1f} GB/s",
-                f"3 x {r['array_mib']:.3g} MiB arrays",
+                f"3 x {r['array_mib']:.3g} MiB arrays; load {_load(r)}",
             )
         elif k in COMMANDS:
-            detail = r.get("command", "")
+            detail = f"CPU {r['cpu_seconds']:.3f} s; " if r.get("cpu_seconds") is not None else ""
             if "import_seconds" in r:
-                detail = f"import alone {r['import_seconds']:.3f} s (-X importtime); {detail}"
+                detail += f"import alone {r['import_seconds']:.3f} s (-X importtime); "
+            detail += f"load {_load(r)}"
             other.add_row(k, f"{r['seconds']:.3f} s (median {r['seconds_median']:.3f})", detail)
         elif k.startswith("fit:"):
             other.add_row(
@@ -235,14 +249,17 @@ def print_table(records: list[dict]) -> None:
                 "machine",
                 f"{r['cpu']}, {r['cores']} cores, {mem}",
                 f"numba {r['numba']} ({r['numba_threads']} threads), numpy {r['numpy']}, "
-                f"load {r['load1_start']} -> {r['load1_end']}",
+                f"load {_f1(r['load1_start'])} -> {_f1(r['load1_end'])}; commands via {r['sim_command']}",
             )
     console.print(other)
 
 
+def _f1(x: float | None) -> str:
+    return "?" if x is None else f"{x:.1f}"
+
+
 def _load(r: dict) -> str:
-    a, b = r.get("load1_before"), r.get("load1_after")
-    return "" if a is None else f"{a:.1f}" + ("" if b is None else f"-{b:.1f}")
+    return f"{_f1(r.get('load1_before'))}-{_f1(r.get('load1_after'))}"
 
 
 def main(argv: list[str] | None = None) -> int:

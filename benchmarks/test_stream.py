@@ -20,7 +20,6 @@ def test_stream_triad(benchmark, triad_case: cases.TriadCase) -> None:
         bytes=case.bytes,
         load1_before=cases.load1(),
     )
-    benchmark.pedantic(
-        cases.stream_triad, args=(arrays, case.repeat, case.threads), rounds=case.rounds, warmup_rounds=1
-    )
-    benchmark.extra_info["load1_after"] = cases.load1()
+    timer = cases.CpuTimer(cases.stream_triad)
+    benchmark.pedantic(timer, args=(arrays, case.repeat, case.threads), rounds=case.rounds, warmup_rounds=1)
+    benchmark.extra_info.update(cpu_seconds=timer.best(case.rounds), load1_after=cases.load1())

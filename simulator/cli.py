@@ -192,6 +192,47 @@ def run(
 
 
 @app.command()
+def calibrate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file with a calibration block.")],
+    outdir: Annotated[
+        Path | None, typer.Option("-o", "--outdir", help="Folder for calibration.csv \\[default: results/NAME-calibration].")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Fit the scenario's free parameters to its targets; store the fitted values beside the scenario."""
+    from simulator.calibrate import run_calibration
+    from simulator.calibrate.fit import MAX_ITERATIONS
+    from simulator.errors import ScenarioError
+    from simulator.io.progress import progress
+    from simulator.io.writers import OutputExists, write_atomic_dir
+
+    loaded = _load(scenario)
+    if loaded.calibration is None:
+        fail(f"{scenario}: no calibration block (expected calibration: parameters and targets, see docs/calibration.md)")
+    outdir = outdir or Path("results") / f"{loaded.name}-calibration"
+    if outdir.is_dir() and any(outdir.iterdir()) and not force:
+        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
+    total = (MAX_ITERATIONS + 1) * (len(loaded.calibration.parameters) + 1)
+    with progress(f"calibrating {loaded.name}", total=total, quiet=quiet) as bar:
+        try:
+            table, fitted = run_calibration(scenario, progress=lambda _: bar.advance())
+        except ScenarioError as exc:
+            fail(str(exc))
+        except ValueError as exc:
+            fail(f"{scenario}: {exc}")
+    try:
+        write_atomic_dir(outdir, force, lambda tmp: table.to_csv(tmp / "calibration.csv", index=False))
+    except OutputExists as exc:
+        fail(str(exc))
+    if not quiet:
+        from simulator.io.tables import print_calibration
+
+        print_calibration(table)
+        typer.echo(f"wrote {fitted} (used by every run of {scenario.name}) and {outdir / 'calibration.csv'}")
+
+
+@app.command()
 def plot(
     results: Annotated[Path, typer.Argument(help="Results folder (of `sim run`) or its results.nc.")],
     kind: Annotated[PlotKind, typer.Option("--kind", "-k", help="What to draw.")],

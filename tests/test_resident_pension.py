@@ -94,8 +94,9 @@ def run(changes: dict) -> dict:
 
 def test_faster_coverage_growth_raises_insured_and_contributions() -> None:
     base = run({})
-    faster = run(
-        {"resident_pension.coverage": {"values": {2015: 0.55, 2020: 0.79, 2030: 0.95}, "interpolation": "linear"}}
+    coverage = jiangxi_inputs()[0].resident_pension.coverage  # the scenario's path (as calibrated) ...
+    faster = run(  # ... rising on to 95% by 2030 instead of holding its 2020 level
+        {"resident_pension.coverage": {"values": {**dict(coverage.values), 2030: 0.95}, "interpolation": "linear"}}
     )
     later = np.arange(2015, 2101) >= 2020  # linear paths are read at 1 July: 2020 already moves
     assert (faster["insured"][later] > base["insured"][later]).all()

@@ -23,6 +23,7 @@ from simulator.scenario.load import load_with_origins, override
 from simulator.scenario.params import Dated
 from simulator.scenario.schema import Scenario
 
+MAX_ITERATIONS = 40  # of least_squares; each costs one run per free parameter + 1
 SEED_UNITS = {"persons": 1.0, "10k_persons": 1e4, "yuan": 1.0, "100m_yuan": 1e8, "10k_yuan": 1e4,
               "yuan_per_month": 1.0, "yuan_per_year": 1.0, "percent": 0.01, "ratio": 1.0}  # fmt: skip
 
@@ -126,7 +127,7 @@ def calibrate(
     path: str | Path,
     run: Callable[[Scenario], Any] | None = None,
     progress: Callable[[int], None] | None = None,
-    max_evaluations: int = 200,
+    max_evaluations: int = MAX_ITERATIONS,
 ) -> Fit:
     """Fit the free parameters of the scenario at ``path`` (its own earlier fit left out)."""
     from scipy.optimize import least_squares
@@ -162,7 +163,9 @@ def calibrate(
         ds = run(with_values(scenario, params, lower + span * z))
         return weight * (model_values(ds, targets) - goal) / goal
 
-    result = least_squares(residuals, z0, bounds=(0.0, 1.0), diff_step=1e-4, max_nfev=max_evaluations, method="trf")
+    result = least_squares(
+        residuals, z0, bounds=(0.0, 1.0), diff_step=1e-4, max_nfev=max_evaluations, method="trf", ftol=1e-5, xtol=1e-5, gtol=1e-5
+    )
     fitted = lower + span * result.x
     best = with_values(scenario, params, fitted)
     model = model_values(run(best), targets)

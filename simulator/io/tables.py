@@ -110,3 +110,17 @@ def console_for_tables() -> Console:
 
 def print_headline(ds: xr.Dataset, console: Console | None = None) -> None:
     (console or console_for_tables()).print(headline_table(ds))
+
+
+def print_calibration(table) -> None:
+    """The calibration table: each target, the model value and the relative error."""
+    from rich.console import Console
+    from rich.table import Table
+
+    out = Table(title="calibration: targets (fitted) and the plans' later targets (not fitted)", title_justify="left")
+    for column in ("scheme", "year", "variable", "target", "model", "rel. error", "source"):
+        out.add_column(column, justify="right" if column in ("year", "target", "model", "rel. error") else "left")
+    for row in table.itertuples(index=False):
+        out.add_row(row.scheme, str(row.year), row.variable, f"{row.target:,.6g}", f"{row.model:,.6g}",
+                    f"{row.rel_error:+.2%}", row.source)  # fmt: skip
+    Console(width=200).print(out)

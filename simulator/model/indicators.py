@@ -14,16 +14,16 @@ def scheme_dataset(per_scheme: dict[str, Indicators], years: np.ndarray, draws: 
     The draw dim is dropped for a deterministic run (one draw)."""
     schemes = list(per_scheme)
     names = list(dict.fromkeys(name for ind in per_scheme.values() for name in ind))
-    ds = xr.Dataset(coords={"scheme": schemes, "year": years})
+    variables = {}
     for name in names:
         values = np.full((draws, len(schemes), len(years)), np.nan)
         units = long = ""
         for i, ind in enumerate(per_scheme.values()):
             if name in ind:
                 values[:, i], units, long = ind[name]
-        da = xr.DataArray(values, dims=("draw", "scheme", "year"), attrs={"units": units, "long_name": long})
-        ds[name] = da.isel(draw=0, drop=True) if draws == 1 else da
-    return ds
+        attrs = {"units": units, "long_name": long}
+        variables[name] = (("scheme", "year"), values[0], attrs) if draws == 1 else (("draw", "scheme", "year"), values, attrs)
+    return xr.Dataset(variables, coords={"scheme": schemes, "year": years})
 
 
 def depletion_year(balance: xr.DataArray) -> xr.DataArray:

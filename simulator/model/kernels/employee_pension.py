@@ -105,320 +105,348 @@ def employee_pension_numba(
     account_start, transitional_rate, buy_rate, subsidy_mode,
     out,
 ):  # fmt: skip
-    """Numba twin; arguments as :func:`employee_pension_numpy`. Writes ``out[d, t, :]``.
-
-    One pass over the cells per year: ages run from the top down, so cell (g, a) is aged from
-    (g, a - 1), moved, topped up, accrued and retired while (g, a - 1) still holds last year's
-    state. Totals are kept per cell (``members``, ``balances``) and summed with independent
-    partial sums; cells whose member arrays are all zero, with nothing ageing in and no
-    entrants (``live`` False), are skipped. Same operations as the numpy twin; only the order of
-    the additions in the totals differs (rounding)."""
-    n_draws, n_years = out.shape[0], out.shape[1]
-    G, A, S = act0.shape
-    for d in prange(n_draws):
-        act = act0.copy()
-        dor = dor0.copy()
-        kact = kact0.copy()
-        kdor = kdor0.copy()
-        ret = ret0.copy()
-        pen = pen0.copy()
-        balance = balance0
-        xa = np.empty(S)  # the (g, a) cell after ageing, before the service shift
-        xd = np.empty(S)
-        ka = np.empty(S)
-        kd = np.empty(S)
-        members = np.empty((G, A))  # act + dor of each cell at the end of the previous year
-        balances = np.empty((G, A))  # kact + kdor of each cell at the end of the previous year
-        live = np.empty((G, A), dtype=np.bool_)  # False: the cell's four member arrays are all zero
-        for g in range(G):
-            for a in range(A):
-                m = 0.0
-                b = 0.0
-                nz = False
-                for s in range(S):
-                    m += act[g, a, s] + dor[g, a, s]
-                    b += kact[g, a, s] + kdor[g, a, s]
-                    if act[g, a, s] != 0.0 or dor[g, a, s] != 0.0 or kact[g, a, s] != 0.0 or kdor[g, a, s] != 0.0:
-                        nz = True
-                members[g, a] = m
-                balances[g, a] = b
-                live[g, a] = nz
+    """Numba twin; arguments as :func:`employee_pension_numpy`. Writes ``out[d, t, :]``, the
+    draws in parallel (one :func:`_project_draw` call each). One draw runs on this thread: the
+    thread pool would only add its start-up (milliseconds when other work holds the cores)."""
+    if out.shape[0] == 1:
+        _project_draw(
+            act0, dor0, kact0, kdor0, ret0, pen0, balance0,
+            survival[0], series[0], cells[0], group_sex,
+            account_start, transitional_rate, buy_rate, subsidy_mode,
+            out[0],
+        )  # fmt: skip
+        return
+    for d in prange(out.shape[0]):
         di = np.int64(d)  # prange gives an unsigned index; keep draw indices signed
         ds = di if survival.shape[0] > 1 else np.int64(0)
         dq = di if series.shape[0] > 1 else np.int64(0)
         dc = di if cells.shape[0] > 1 else np.int64(0)
-        for t in range(n_years):
-            sr = series[dq, t]
-            index = 1.0 + sr[INDEXATION]
-            grant = sr[DEATH_GRANT]
-            base = sr[BASE_RATIO] * sr[WAGE]
-            paid = base * sr[COMPLIANCE]
-            rate = sr[EMPLOYER_RATE] + sr[EMPLOYEE_RATE]
-            employee_rate = sr[EMPLOYEE_RATE]
-            credit = 1.0 + sr[CREDITING]
-            min_years = sr[MIN_YEARS]
-            w_month = sr[WAGE_PREV] / 12.0
-            deemed_cut = sr[YEAR] - account_start
-            benefits = 0.0
-            other = 0.0
-            deaths = 0.0
-            contributions = 0.0
-            buy_ins = 0.0
-            entrants = 0.0
-            exits = 0.0
-            moved_out = 0.0
-            new_ret = 0.0
-            new_pen = 0.0
-            contributors = 0.0
-            dormant = 0.0
-            retirees = 0.0
-            roll = 0.0
-            accounts = 0.0
-            for g in range(G):
-                sex = group_sex[g]
-                for a in range(A - 1, -1, -1):
-                    cl = cells[dc, t, g, a]
-                    # 1-2. retirees: index, survive, age (the open age keeps its survivors)
-                    r = 0.0
-                    w = 0.0
-                    p = 1.0
-                    q = 0.0
-                    if a > 0:
-                        p = survival[ds, t, sex, a - 1]
-                        q = 1.0 - p
-                        r_in = ret[g, a - 1]
-                        w_in = pen[g, a - 1] * index
-                        if a == A - 1:
-                            p_open = survival[ds, t, sex, A - 1]
-                            r_top = ret[g, a]
-                            w_top = pen[g, a] * index
-                            benefits += w_top * (1.0 + p_open) * 0.5
-                            deaths += r_top * (1.0 - p_open)
-                            other += r_top * (1.0 - p_open) * grant
-                            r = r_top * p_open
-                            w = w_top * p_open
-                        benefits += w_in * (1.0 + p) * 0.5
-                        deaths += r_in * q
-                        other += r_in * q * grant
-                        r = r_in * p + r
-                        w = w_in * p + w
-                    top_live = a == A - 1 and live[g, a]
-                    if not (a > 0 and live[g, a - 1]) and not top_live and not cl[TARGET] > 0.0:
-                        # nothing ages into this cell and nobody enters: its members stay all zero
-                        if live[g, a]:
-                            for s in range(S):
-                                act[g, a, s] = 0.0
-                                dor[g, a, s] = 0.0
-                                kact[g, a, s] = 0.0
-                                kdor[g, a, s] = 0.0
-                            live[g, a] = False
-                        members[g, a] = 0.0
-                        balances[g, a] = 0.0
-                        ret[g, a] = r
-                        pen[g, a] = w
-                        retirees += r
-                        roll += w
-                        continue
-                    # 1-2. members: survive and age into xa, xd, ka, kd
-                    if a == 0:
-                        for s in range(S):
-                            xa[s] = 0.0
-                            xd[s] = 0.0
-                            ka[s] = 0.0
-                            kd[s] = 0.0
-                    elif a == A - 1:
-                        p_open = survival[ds, t, sex, A - 1]
-                        deaths += members[g, a] * (1.0 - p_open)
-                        other += balances[g, a] * (1.0 - p_open)
-                        for s in range(S):
-                            xa[s] = act[g, a - 1, s] * p + act[g, a, s] * p_open
-                            xd[s] = dor[g, a - 1, s] * p + dor[g, a, s] * p_open
-                            ka[s] = kact[g, a - 1, s] * p + kact[g, a, s] * p_open
-                            kd[s] = kdor[g, a - 1, s] * p + kdor[g, a, s] * p_open
-                    else:
-                        for s in range(S):
-                            xa[s] = act[g, a - 1, s] * p
-                        for s in range(S):
-                            xd[s] = dor[g, a - 1, s] * p
-                        for s in range(S):
-                            ka[s] = kact[g, a - 1, s] * p
-                        for s in range(S):
-                            kd[s] = kdor[g, a - 1, s] * p
-                    if a > 0:
-                        deaths += members[g, a - 1] * q
-                        other += balances[g, a - 1] * q
-                    # 3. active <-> dormant
-                    to_dor = cl[DORMANCY]
-                    to_act = cl[REACTIVATION]
-                    for s in range(S):
-                        out_a = xa[s] * to_dor
-                        back = xd[s] * to_act
-                        xa[s] += back - out_a
-                        xd[s] += out_a - back
-                    for s in range(S):
-                        k_out = ka[s] * to_dor
-                        k_back = kd[s] * to_act
-                        ka[s] += k_back - k_out
-                        kd[s] += k_out - k_back
-                    # 4. entrants fill the cell up to its target (actives summed in four independent chains)
-                    n0 = 0.0
-                    n1 = 0.0
-                    n2 = 0.0
-                    n3 = 0.0
-                    top4 = S - S % 4
-                    for s in range(0, top4, 4):
-                        n0 += xa[s]
-                        n1 += xa[s + 1]
-                        n2 += xa[s + 2]
-                        n3 += xa[s + 3]
-                    for s in range(top4, S):
-                        n0 += xa[s]
-                    n_act = (n0 + n1) + (n2 + n3)
-                    e = cl[TARGET] - n_act
-                    if e > 0.0:
-                        xa[0] += e
-                        entrants += e
-                        n_act += e
-                    # 5. contributions, accounts, one more year of service (written back to the cell)
-                    contributions += n_act * rate * paid
-                    if S > 1:
-                        act[g, a, 0] = 0.0
-                        kact[g, a, 0] = 0.0
-                        for s in range(1, S - 1):
-                            act[g, a, s] = xa[s - 1]
-                            kact[g, a, s] = ka[s - 1] * credit + xa[s - 1] * employee_rate * paid
-                        act[g, a, S - 1] = xa[S - 1] + xa[S - 2]
-                        kact[g, a, S - 1] = (ka[S - 1] * credit + xa[S - 1] * employee_rate * paid) + (
-                            ka[S - 2] * credit + xa[S - 2] * employee_rate * paid
-                        )
-                    else:
-                        act[g, a, 0] = xa[0]
-                        kact[g, a, 0] = ka[0] * credit + xa[0] * employee_rate * paid
-                    for s in range(S):
-                        dor[g, a, s] = xd[s]
-                        kdor[g, a, s] = kd[s] * credit
-                    # 6. retirement
-                    h = cl[HAZARD]
+        _project_draw(
+            act0, dor0, kact0, kdor0, ret0, pen0, balance0,
+            survival[ds], series[dq], cells[dc], group_sex,
+            account_start, transitional_rate, buy_rate, subsidy_mode,
+            out[di],
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def _project_draw(
+    act0, dor0, kact0, kdor0, ret0, pen0, balance0,
+    survival, series, cells, group_sex,
+    account_start, transitional_rate, buy_rate, subsidy_mode,
+    out,
+):  # fmt: skip
+    """One draw: ``survival[T, 2, A]``, ``series[T, N_SERIES]``, ``cells[T, G, A, N_CELLS]``,
+    writes ``out[T, N_OUTPUTS]``.
+
+    One pass over the cells per year: ages run from the top down, so cell (g, a) is aged from
+    (g, a - 1), moved, topped up, accrued and retired while (g, a - 1) still holds last year's
+    state. Totals are kept per cell (``members``, ``balances``) and summed in independent
+    partial sums; a cell whose member arrays are all zero, with nothing ageing into it and no
+    entrants, is skipped (``live``). The operations are those of the numpy twin; only the order
+    of the additions in the totals differs (rounding). (A separate function from the prange
+    loop: it compiles in about half the time, and runs as fast.)"""
+    n_years = out.shape[0]
+    G, A, S = act0.shape
+    act = act0.copy()
+    dor = dor0.copy()
+    kact = kact0.copy()
+    kdor = kdor0.copy()
+    ret = ret0.copy()
+    pen = pen0.copy()
+    balance = balance0
+    xa = np.empty(S)  # the (g, a) cell after ageing, before the service shift
+    xd = np.empty(S)
+    ka = np.empty(S)
+    kd = np.empty(S)
+    members = np.empty((G, A))  # act + dor of each cell at the end of the previous year
+    balances = np.empty((G, A))  # kact + kdor of each cell at the end of the previous year
+    live = np.empty((G, A), dtype=np.bool_)  # False: the cell's four member arrays are all zero
+    for g in range(G):
+        for a in range(A):
+            m = 0.0
+            b = 0.0
+            nz = False
+            for s in range(S):
+                m += act[g, a, s] + dor[g, a, s]
+                b += kact[g, a, s] + kdor[g, a, s]
+                if act[g, a, s] != 0.0 or dor[g, a, s] != 0.0 or kact[g, a, s] != 0.0 or kdor[g, a, s] != 0.0:
                     nz = True
-                    if h > 0.0:
+            members[g, a] = m
+            balances[g, a] = b
+            live[g, a] = nz
+    for t in range(n_years):
+        sr = series[t]
+        index = 1.0 + sr[INDEXATION]
+        grant = sr[DEATH_GRANT]
+        base = sr[BASE_RATIO] * sr[WAGE]
+        paid = base * sr[COMPLIANCE]
+        rate = sr[EMPLOYER_RATE] + sr[EMPLOYEE_RATE]
+        employee_rate = sr[EMPLOYEE_RATE]
+        credit = 1.0 + sr[CREDITING]
+        min_years = sr[MIN_YEARS]
+        w_month = sr[WAGE_PREV] / 12.0
+        deemed_cut = sr[YEAR] - account_start
+        benefits = 0.0
+        other = 0.0
+        deaths = 0.0
+        contributions = 0.0
+        buy_ins = 0.0
+        entrants = 0.0
+        exits = 0.0
+        moved_out = 0.0
+        new_ret = 0.0
+        new_pen = 0.0
+        contributors = 0.0
+        dormant = 0.0
+        retirees = 0.0
+        roll = 0.0
+        accounts = 0.0
+        for g in range(G):
+            sex = group_sex[g]
+            for a in range(A - 1, -1, -1):
+                cl = cells[t, g, a]
+                # 1-2. retirees: index, survive, age (the open age keeps its survivors)
+                r = 0.0
+                w = 0.0
+                p = 1.0
+                q = 0.0
+                if a > 0:
+                    p = survival[t, sex, a - 1]
+                    q = 1.0 - p
+                    r_in = ret[g, a - 1]
+                    w_in = pen[g, a - 1] * index
+                    if a == A - 1:
+                        p_open = survival[t, sex, A - 1]
+                        r_top = ret[g, a]
+                        w_top = pen[g, a] * index
+                        benefits += w_top * (1.0 + p_open) * 0.5
+                        deaths += r_top * (1.0 - p_open)
+                        other += r_top * (1.0 - p_open) * grant
+                        r = r_top * p_open
+                        w = w_top * p_open
+                    benefits += w_in * (1.0 + p) * 0.5
+                    deaths += r_in * q
+                    other += r_in * q * grant
+                    r = r_in * p + r
+                    w = w_in * p + w
+                top_live = a == A - 1 and live[g, a]
+                if not (a > 0 and live[g, a - 1]) and not top_live and not cl[TARGET] > 0.0:
+                    # nothing ages into this cell and nobody enters: its members stay all zero
+                    if live[g, a]:
                         for s in range(S):
-                            n = (act[g, a, s] + dor[g, a, s]) * h
-                            if n <= 0.0:
-                                continue
-                            k = (kact[g, a, s] + kdor[g, a, s]) * h
-                            years = float(s)
-                            if years < min_years:
-                                lump = (min_years - years) * rate * base
-                                bought = n * buy_rate
-                                buy_ins += bought * lump
-                                k_bought = k * buy_rate
-                                stay = 1.0 - h * buy_rate
-                                if cl[SHORT_EXIT] > 0.0:
-                                    exits += n - bought
-                                    moved_out += k - k_bought
-                                    stay = 1.0 - h
-                                act[g, a, s] *= stay
-                                dor[g, a, s] *= stay
-                                kact[g, a, s] *= stay
-                                kdor[g, a, s] *= stay
-                                n = bought
-                                k = k_bought
-                                years = min_years
-                            else:
-                                act[g, a, s] *= 1.0 - h
-                                dor[g, a, s] *= 1.0 - h
-                                kact[g, a, s] *= 1.0 - h
-                                kdor[g, a, s] *= 1.0 - h
-                            if n <= 0.0:
-                                continue
-                            deemed = years - deemed_cut
-                            if deemed < 0.0:
-                                deemed = 0.0
-                            monthly = (
-                                (w_month + w_month * sr[BASE_RATIO]) * 0.5 * years * sr[BASIC_ACCRUAL]
-                                + k / n / cl[DIVISOR]
-                                + w_month * sr[BASE_RATIO] * deemed * transitional_rate
-                            )
-                            award = 12.0 * monthly * n
-                            r += n
-                            w += award
-                            new_ret += n
-                            new_pen += award
-                            benefits += 0.5 * award
-                        nz = False  # did anyone stay?
-                        for s in range(S):
-                            if act[g, a, s] != 0.0 or dor[g, a, s] != 0.0:
-                                nz = True
-                                break
-                            if kact[g, a, s] != 0.0 or kdor[g, a, s] != 0.0:
-                                nz = True
-                                break
-                    live[g, a] = nz
+                            act[g, a, s] = 0.0
+                            dor[g, a, s] = 0.0
+                            kact[g, a, s] = 0.0
+                            kdor[g, a, s] = 0.0
+                        live[g, a] = False
+                    members[g, a] = 0.0
+                    balances[g, a] = 0.0
                     ret[g, a] = r
                     pen[g, a] = w
-                    # 7. stocks of the cell (two independent chains each)
-                    c0 = 0.0
-                    c1 = 0.0
-                    m0 = 0.0
-                    m1 = 0.0
-                    b0 = 0.0
-                    b1 = 0.0
-                    top2 = S - S % 2
-                    for s in range(0, top2, 2):
-                        c0 += act[g, a, s]
-                        c1 += act[g, a, s + 1]
-                        m0 += dor[g, a, s]
-                        m1 += dor[g, a, s + 1]
-                        b0 += kact[g, a, s] + kdor[g, a, s]
-                        b1 += kact[g, a, s + 1] + kdor[g, a, s + 1]
-                    for s in range(top2, S):
-                        c0 += act[g, a, s]
-                        m0 += dor[g, a, s]
-                        b0 += kact[g, a, s] + kdor[g, a, s]
-                    members[g, a] = (c0 + c1) + (m0 + m1)
-                    balances[g, a] = b0 + b1
-                    contributors += c0 + c1
-                    dormant += m0 + m1
-                    accounts += b0 + b1
                     retirees += r
                     roll += w
-            # 7. money
-            contributions += buy_ins
-            t_out = sr[POOL_OUT_RATE] * sr[WAGE] * contributors + moved_out
-            t_in = sr[POOL_IN_PER_RETIREE] * retirees
-            expenditure = benefits + other + t_out
-            interest = sr[INTEREST] * (balance + 0.5 * (contributions + t_in - expenditure))
-            if subsidy_mode == SUBSIDY_COVER_DEFICIT:
-                subsidy = max(0.0, benefits - contributions)
-            elif subsidy_mode == SUBSIDY_KEEP_NONNEGATIVE:
-                subsidy = max(0.0, -(balance + contributions + interest + t_in - expenditure))
-            else:
-                subsidy = sr[SUBSIDY]
-            revenue = contributions + subsidy + interest + t_in
-            balance = balance + revenue - expenditure
-            o = out[d, t]
-            o[CONTRIBUTORS] = contributors
-            o[DORMANT] = dormant
-            o[RETIREES] = retirees
-            o[NEW_RETIREES] = new_ret
-            o[NEW_PENSIONS] = new_pen
-            o[PENSION_ROLL] = roll
-            o[CONTRIBUTIONS] = contributions
-            o[BENEFITS] = benefits
-            o[OTHER_OUTGO] = other
-            o[TRANSFERS_IN] = t_in
-            o[TRANSFERS_OUT] = t_out
-            o[SUBSIDY_OUT] = subsidy
-            o[INTEREST_OUT] = interest
-            o[REVENUE] = revenue
-            o[EXPENDITURE] = expenditure
-            o[BALANCE] = balance
-            o[ENTRANTS] = entrants
-            o[DEATHS] = deaths
-            o[EXITS] = exits
-            o[SUBSIDY_NEEDED] = max(0.0, -balance)
-            o[ACCOUNT_BALANCE] = accounts
-            o[BUY_INS] = buy_ins
+                    continue
+                # 1-2. members: survive and age into xa, xd, ka, kd
+                if a == 0:
+                    for s in range(S):
+                        xa[s] = 0.0
+                        xd[s] = 0.0
+                        ka[s] = 0.0
+                        kd[s] = 0.0
+                elif a == A - 1:
+                    p_open = survival[t, sex, A - 1]
+                    deaths += members[g, a] * (1.0 - p_open)
+                    other += balances[g, a] * (1.0 - p_open)
+                    for s in range(S):
+                        xa[s] = act[g, a - 1, s] * p + act[g, a, s] * p_open
+                        xd[s] = dor[g, a - 1, s] * p + dor[g, a, s] * p_open
+                        ka[s] = kact[g, a - 1, s] * p + kact[g, a, s] * p_open
+                        kd[s] = kdor[g, a - 1, s] * p + kdor[g, a, s] * p_open
+                else:
+                    for s in range(S):
+                        xa[s] = act[g, a - 1, s] * p
+                    for s in range(S):
+                        xd[s] = dor[g, a - 1, s] * p
+                    for s in range(S):
+                        ka[s] = kact[g, a - 1, s] * p
+                    for s in range(S):
+                        kd[s] = kdor[g, a - 1, s] * p
+                if a > 0:
+                    deaths += members[g, a - 1] * q
+                    other += balances[g, a - 1] * q
+                # 3. active <-> dormant
+                to_dor = cl[DORMANCY]
+                to_act = cl[REACTIVATION]
+                for s in range(S):
+                    out_a = xa[s] * to_dor
+                    back = xd[s] * to_act
+                    xa[s] += back - out_a
+                    xd[s] += out_a - back
+                for s in range(S):
+                    k_out = ka[s] * to_dor
+                    k_back = kd[s] * to_act
+                    ka[s] += k_back - k_out
+                    kd[s] += k_out - k_back
+                # 4. entrants fill the cell up to its target (actives summed in four independent chains)
+                n0 = 0.0
+                n1 = 0.0
+                n2 = 0.0
+                n3 = 0.0
+                top4 = S - S % 4
+                for s in range(0, top4, 4):
+                    n0 += xa[s]
+                    n1 += xa[s + 1]
+                    n2 += xa[s + 2]
+                    n3 += xa[s + 3]
+                for s in range(top4, S):
+                    n0 += xa[s]
+                n_act = (n0 + n1) + (n2 + n3)
+                e = cl[TARGET] - n_act
+                if e > 0.0:
+                    xa[0] += e
+                    entrants += e
+                    n_act += e
+                # 5. contributions, accounts, one more year of service (written back to the cell)
+                contributions += n_act * rate * paid
+                if S > 1:
+                    act[g, a, 0] = 0.0
+                    kact[g, a, 0] = 0.0
+                    for s in range(1, S - 1):
+                        act[g, a, s] = xa[s - 1]
+                        kact[g, a, s] = ka[s - 1] * credit + xa[s - 1] * employee_rate * paid
+                    act[g, a, S - 1] = xa[S - 1] + xa[S - 2]
+                    kact[g, a, S - 1] = (ka[S - 1] * credit + xa[S - 1] * employee_rate * paid) + (
+                        ka[S - 2] * credit + xa[S - 2] * employee_rate * paid
+                    )
+                else:
+                    act[g, a, 0] = xa[0]
+                    kact[g, a, 0] = ka[0] * credit + xa[0] * employee_rate * paid
+                for s in range(S):
+                    dor[g, a, s] = xd[s]
+                    kdor[g, a, s] = kd[s] * credit
+                # 6. retirement
+                h = cl[HAZARD]
+                nz = True
+                if h > 0.0:
+                    for s in range(S):
+                        n = (act[g, a, s] + dor[g, a, s]) * h
+                        if n <= 0.0:
+                            continue
+                        k = (kact[g, a, s] + kdor[g, a, s]) * h
+                        years = float(s)
+                        if years < min_years:
+                            lump = (min_years - years) * rate * base
+                            bought = n * buy_rate
+                            buy_ins += bought * lump
+                            k_bought = k * buy_rate
+                            stay = 1.0 - h * buy_rate
+                            if cl[SHORT_EXIT] > 0.0:
+                                exits += n - bought
+                                moved_out += k - k_bought
+                                stay = 1.0 - h
+                            act[g, a, s] *= stay
+                            dor[g, a, s] *= stay
+                            kact[g, a, s] *= stay
+                            kdor[g, a, s] *= stay
+                            n = bought
+                            k = k_bought
+                            years = min_years
+                        else:
+                            act[g, a, s] *= 1.0 - h
+                            dor[g, a, s] *= 1.0 - h
+                            kact[g, a, s] *= 1.0 - h
+                            kdor[g, a, s] *= 1.0 - h
+                        if n <= 0.0:
+                            continue
+                        deemed = years - deemed_cut
+                        if deemed < 0.0:
+                            deemed = 0.0
+                        monthly = (
+                            (w_month + w_month * sr[BASE_RATIO]) * 0.5 * years * sr[BASIC_ACCRUAL]
+                            + k / n / cl[DIVISOR]
+                            + w_month * sr[BASE_RATIO] * deemed * transitional_rate
+                        )
+                        award = 12.0 * monthly * n
+                        r += n
+                        w += award
+                        new_ret += n
+                        new_pen += award
+                        benefits += 0.5 * award
+                    nz = False  # did anyone stay?
+                    for s in range(S):
+                        if act[g, a, s] != 0.0 or dor[g, a, s] != 0.0:
+                            nz = True
+                            break
+                        if kact[g, a, s] != 0.0 or kdor[g, a, s] != 0.0:
+                            nz = True
+                            break
+                live[g, a] = nz
+                ret[g, a] = r
+                pen[g, a] = w
+                # 7. stocks of the cell (two independent chains each)
+                c0 = 0.0
+                c1 = 0.0
+                m0 = 0.0
+                m1 = 0.0
+                b0 = 0.0
+                b1 = 0.0
+                top2 = S - S % 2
+                for s in range(0, top2, 2):
+                    c0 += act[g, a, s]
+                    c1 += act[g, a, s + 1]
+                    m0 += dor[g, a, s]
+                    m1 += dor[g, a, s + 1]
+                    b0 += kact[g, a, s] + kdor[g, a, s]
+                    b1 += kact[g, a, s + 1] + kdor[g, a, s + 1]
+                for s in range(top2, S):
+                    c0 += act[g, a, s]
+                    m0 += dor[g, a, s]
+                    b0 += kact[g, a, s] + kdor[g, a, s]
+                members[g, a] = (c0 + c1) + (m0 + m1)
+                balances[g, a] = b0 + b1
+                contributors += c0 + c1
+                dormant += m0 + m1
+                accounts += b0 + b1
+                retirees += r
+                roll += w
+        # 7. money
+        contributions += buy_ins
+        t_out = sr[POOL_OUT_RATE] * sr[WAGE] * contributors + moved_out
+        t_in = sr[POOL_IN_PER_RETIREE] * retirees
+        expenditure = benefits + other + t_out
+        interest = sr[INTEREST] * (balance + 0.5 * (contributions + t_in - expenditure))
+        if subsidy_mode == SUBSIDY_COVER_DEFICIT:
+            subsidy = max(0.0, benefits - contributions)
+        elif subsidy_mode == SUBSIDY_KEEP_NONNEGATIVE:
+            subsidy = max(0.0, -(balance + contributions + interest + t_in - expenditure))
+        else:
+            subsidy = sr[SUBSIDY]
+        revenue = contributions + subsidy + interest + t_in
+        balance = balance + revenue - expenditure
+        o = out[t]
+        o[CONTRIBUTORS] = contributors
+        o[DORMANT] = dormant
+        o[RETIREES] = retirees
+        o[NEW_RETIREES] = new_ret
+        o[NEW_PENSIONS] = new_pen
+        o[PENSION_ROLL] = roll
+        o[CONTRIBUTIONS] = contributions
+        o[BENEFITS] = benefits
+        o[OTHER_OUTGO] = other
+        o[TRANSFERS_IN] = t_in
+        o[TRANSFERS_OUT] = t_out
+        o[SUBSIDY_OUT] = subsidy
+        o[INTEREST_OUT] = interest
+        o[REVENUE] = revenue
+        o[EXPENDITURE] = expenditure
+        o[BALANCE] = balance
+        o[ENTRANTS] = entrants
+        o[DEATHS] = deaths
+        o[EXITS] = exits
+        o[SUBSIDY_NEEDED] = max(0.0, -balance)
+        o[ACCOUNT_BALANCE] = accounts
+        o[BUY_INS] = buy_ins
 
 
 def employee_pension_numpy(

@@ -24,46 +24,62 @@ from numba import njit, prange
 FEMALE = 1
 
 
+SERIAL_CELL_YEARS = 1 << 20  # below this much work (about a millisecond) the draws run on one thread
+
+
 @njit(cache=True, parallel=True)
 def project_population(pop0, survival, infant, asfr, male_share, migration, pop, births, deaths):  # pragma: no cover
     """Fill ``pop[D, T+1, 2, A]``, ``births[D, T]``, ``deaths[D, T]`` from the inputs
     ``pop0[D|1, 2, A]``, ``survival[D|1, T, 2, A]``, ``infant[D|1, T, 2]``, ``asfr[D|1, T, A]``,
-    ``male_share[D|1, T]``, ``migration[D|1, T, 2, A]`` (T projected years)."""
+    ``male_share[D|1, T]``, ``migration[D|1, T, 2, A]`` (T projected years). The draws run in
+    parallel, one :func:`_project_draw` each, unless the whole job is small: then the thread
+    pool's start-up (milliseconds when other work holds the cores) would cost more than it saves."""
     n_draws, n_steps = births.shape
+    if n_draws * n_steps * pop.shape[2] * pop.shape[3] < SERIAL_CELL_YEARS:
+        for d in range(n_draws):
+            _project_draw(pop0, survival, infant, asfr, male_share, migration, pop, births, deaths, np.int64(d))
+    else:
+        for draw in prange(n_draws):
+            d = np.int64(draw)  # prange counts in uint64; int64 keeps the index arithmetic integral
+            _project_draw(pop0, survival, infant, asfr, male_share, migration, pop, births, deaths, d)
+
+
+@njit(cache=True)
+def _project_draw(pop0, survival, infant, asfr, male_share, migration, pop, births, deaths, d):  # pragma: no cover
+    """Draw ``d`` of :func:`project_population` (inputs with a draw axis of 1 are shared)."""
+    n_steps = births.shape[1]
     ages = pop.shape[3]
     top = ages - 1
-    for draw in prange(n_draws):
-        d = np.int64(draw)  # prange counts in uint64; int64 keeps the index arithmetic integral
-        dp = d if pop0.shape[0] > 1 else 0
-        ds = d if survival.shape[0] > 1 else 0
-        di = d if infant.shape[0] > 1 else 0
-        df = d if asfr.shape[0] > 1 else 0
-        dm = d if male_share.shape[0] > 1 else 0
-        dg = d if migration.shape[0] > 1 else 0
+    dp = d if pop0.shape[0] > 1 else 0
+    ds = d if survival.shape[0] > 1 else 0
+    di = d if infant.shape[0] > 1 else 0
+    df = d if asfr.shape[0] > 1 else 0
+    dm = d if male_share.shape[0] > 1 else 0
+    dg = d if migration.shape[0] > 1 else 0
+    for s in range(2):
+        for a in range(ages):
+            pop[d, 0, s, a] = pop0[dp, s, a]
+    for k in range(n_steps):
+        dead = 0.0
         for s in range(2):
             for a in range(ages):
-                pop[d, 0, s, a] = pop0[dp, s, a]
-        for k in range(n_steps):
-            dead = 0.0
-            for s in range(2):
-                for a in range(ages):
-                    dead += (1.0 - survival[ds, k, s, a]) * pop[d, k, s, a]
-                for a in range(1, top):
-                    pop[d, k + 1, s, a] = survival[ds, k, s, a - 1] * pop[d, k, s, a - 1] + migration[dg, k, s, a]
-                pop[d, k + 1, s, top] = (
-                    survival[ds, k, s, top - 1] * pop[d, k, s, top - 1]
-                    + survival[ds, k, s, top] * pop[d, k, s, top]
-                    + migration[dg, k, s, top]
-                )
-            born = 0.0
-            for a in range(1, ages):
-                born += asfr[df, k, a] * 0.5 * (pop[d, k, FEMALE, a] + pop[d, k + 1, FEMALE, a])
-            for s in range(2):
-                share = male_share[dm, k] if s == 0 else 1.0 - male_share[dm, k]
-                pop[d, k + 1, s, 0] = born * share * infant[di, k, s] + migration[dg, k, s, 0]
-                dead += born * share * (1.0 - infant[di, k, s])
-            births[d, k] = born
-            deaths[d, k] = dead
+                dead += (1.0 - survival[ds, k, s, a]) * pop[d, k, s, a]
+            for a in range(1, top):
+                pop[d, k + 1, s, a] = survival[ds, k, s, a - 1] * pop[d, k, s, a - 1] + migration[dg, k, s, a]
+            pop[d, k + 1, s, top] = (
+                survival[ds, k, s, top - 1] * pop[d, k, s, top - 1]
+                + survival[ds, k, s, top] * pop[d, k, s, top]
+                + migration[dg, k, s, top]
+            )
+        born = 0.0
+        for a in range(1, ages):
+            born += asfr[df, k, a] * 0.5 * (pop[d, k, FEMALE, a] + pop[d, k + 1, FEMALE, a])
+        for s in range(2):
+            share = male_share[dm, k] if s == 0 else 1.0 - male_share[dm, k]
+            pop[d, k + 1, s, 0] = born * share * infant[di, k, s] + migration[dg, k, s, 0]
+            dead += born * share * (1.0 - infant[di, k, s])
+        births[d, k] = born
+        deaths[d, k] = dead
 
 
 def age_one_year(pop: np.ndarray, survival: np.ndarray) -> np.ndarray:
