@@ -176,10 +176,6 @@ class KernelCase:
     def id(self) -> str:
         return f"{self.kernel}-{self.impl}-d{self.draws}-y{self.years}"
 
-    @property
-    def cell_years(self) -> int:
-        return CELLS[self.kernel] * self.draws * self.years
-
 
 def available_bytes() -> int:
     """MemAvailable from /proc/meminfo (bytes); a large number where it cannot be read."""

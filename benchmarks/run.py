@@ -20,7 +20,8 @@ of records::
 - "fit:employee_pension", "fit:population" (impl "numba"): least squares of seconds against
   draws x years over the numba records: ``slope_seconds``, ``intercept_seconds``, ``r2``,
   ``max_abs_residual_seconds``, ``max_rel_residual_large`` (over sizes >= 1/10 of the largest);
-  ns_per_cell_year = slope / cells per draw x 1e9;
+  ns_per_cell_year = slope / cells per draw x 1e9; the same fit of the CPU seconds as
+  ``cpu_slope_seconds``, ``cpu_intercept_seconds``, ``cpu_r2``, ``ns_per_cell_year_cpu``;
 - "machine": CPU model, cores, memory, library versions, load average.
 
 Every timed record also has ``cpu_seconds`` (least CPU time of a round: this process with all
@@ -138,7 +139,8 @@ def pair_with_numpy(records: list[dict]) -> None:
 
 
 def fits(records: list[dict]) -> list[dict]:
-    """Linear fit of numba seconds against draws x years, one per kernel."""
+    """Linear fit of numba seconds against draws x years, one per kernel; the same for the CPU
+    seconds (all threads), which other work on the machine disturbs far less."""
     out = []
     for kernel in KERNELS:
         rows = [r for r in records if r["kernel"] == kernel and r["impl"] == "numba"]
@@ -146,6 +148,16 @@ def fits(records: list[dict]) -> list[dict]:
             continue
         x = [r["draws"] * r["years"] for r in rows]
         fit = cases.linear_fit(x, [r["seconds"] for r in rows])
+        extra = {}
+        if all(r.get("cpu_seconds") is not None for r in rows):
+            cpu = cases.linear_fit(x, [r["cpu_seconds"] for r in rows])
+            extra = {
+                "cpu_slope_seconds": cpu["slope"],
+                "cpu_intercept_seconds": cpu["intercept"],
+                "cpu_r2": cpu["r2"],
+                "cpu_max_rel_residual_large": cpu["max_rel_residual"],
+                "ns_per_cell_year_cpu": cpu["slope"] / cases.CELLS[kernel] * 1e9,
+            }
         out.append(
             record(
                 f"fit:{kernel}",
@@ -158,6 +170,7 @@ def fits(records: list[dict]) -> list[dict]:
                 max_rel_residual_large=fit["max_rel_residual"],
                 points=len(rows),
                 x="draws x years",
+                **extra,
             )
         )
     return out
@@ -236,13 +249,21 @@ def print_table(records: list[dict]) -> None:
             other.add_row(k, f"{r['seconds']:.3f} s (median {r['seconds_median']:.3f})", detail)
         elif k.startswith("fit:"):
             other.add_row(
-                f"{k} (seconds vs draws x years)",
+                f"{k} (wall seconds vs draws x years)",
                 f"R^2 {r['r2']:.5f}",
                 f"slope {r['slope_seconds']:.4g} s = {r['ns_per_cell_year']:.3g} ns/cell-yr, "
                 f"intercept {r['intercept_seconds'] * 1e3:.3g} ms, {r['points']} points, largest residual "
                 f"{r['max_abs_residual_seconds'] * 1e3:.3g} ms ({r['max_rel_residual_large']:.1%} of the time "
                 "among the sizes >= 1/10 of the largest)",
             )
+            if "cpu_r2" in r:
+                other.add_row(
+                    f"{k} (CPU seconds vs draws x years)",
+                    f"R^2 {r['cpu_r2']:.5f}",
+                    f"slope {r['cpu_slope_seconds']:.4g} s = {r['ns_per_cell_year_cpu']:.3g} CPU ns/cell-yr, "
+                    f"intercept {r['cpu_intercept_seconds'] * 1e3:.3g} ms, largest residual "
+                    f"{r['cpu_max_rel_residual_large']:.1%} among the sizes >= 1/10 of the largest",
+                )
         elif k == "machine":
             mem = f"{r['memory_gib']:.1f} GiB" if r["memory_gib"] else "?"
             other.add_row(

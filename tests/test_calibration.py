@@ -90,3 +90,15 @@ def test_cli_calibrate_writes_table_and_refuses_scenarios_without_a_block(workdi
     refused = CliRunner().invoke(app, ["calibrate", str(bare)])
     assert refused.exit_code == 2 and len(refused.stderr.strip().splitlines()) == 1
     assert "no calibration block" in refused.stderr
+
+
+def test_child_values_win_over_the_parents_fitted_value_for_the_same_date(workdir) -> None:
+    """The parent's fitted file sets coverage on 2020-07-01; a child writing the same date in
+    the full form (`values: {2020-07: 0.5}`, another spelling of that date) must win."""
+    run_calibration(workdir / "jiangxi.yaml")
+    (workdir / "child.yaml").write_text(
+        "extends: jiangxi.yaml\nname: child\nemployee_pension:\n  coverage:\n    values: {2020-07: 0.5}\n",
+        encoding="utf-8",
+    )
+    child = simulator.load_scenario(workdir / "child.yaml")
+    assert dict(child.employee_pension.coverage.values)[__import__("datetime").date(2020, 7, 1)] == 0.5

@@ -39,9 +39,28 @@ def _resolve(path: Path, chain: tuple[Path, ...], fitted: list[Path], apply_fitt
             top = values.get("values")
             if not isinstance(top, dict):
                 raise ScenarioError(file, 1, "values", "missing (expected the fitted values written by sim calibrate)")
-            _merge(data, origins, top, {k[1:]: (file, line) for k, line in lines.items() if k[:1] == ("values",)}, ())
+            top_origins = {k[1:]: (file, line) for k, line in lines.items() if k[:1] == ("values",)}
+            _into_schedules(data, top, top_origins, ())
+            _merge(data, origins, top, top_origins, ())
             fitted.append(file)
     return data, origins
+
+
+def _into_schedules(data: Any, top: dict, top_origins: Origins, path: KeyPath) -> None:
+    """Fitted dates of a parameter written in full form go into its ``values``, so that a
+    child's ``values: {date: x}`` for the same date comes later and wins."""
+    for key, value in list(top.items()):
+        here = data.get(key) if isinstance(data, dict) else None
+        child = (*path, str(key))
+        if not isinstance(value, dict) or not isinstance(here, dict):
+            continue
+        if isinstance(here.get("values"), dict) and "values" not in value:
+            top[key] = {"values": value}
+            for k in [k for k in top_origins if k[: len(child)] == child and len(k) > len(child)]:
+                top_origins[(*child, "values", *k[len(child):])] = top_origins.pop(k)
+            top_origins[(*child, "values")] = top_origins[child]
+        else:
+            _into_schedules(here, value, top_origins, child)
 
 
 def _own(path: Path, chain: tuple[Path, ...], fitted: list[Path]) -> tuple[dict[str, Any], Origins]:
