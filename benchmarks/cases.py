@@ -394,8 +394,19 @@ def sim_run_argv(outdir: str, scenario: str = SCENARIO, *extra: str) -> list[str
     return sim_command()[0] + ["run", scenario, "-o", outdir, "--force", *extra]
 
 
+_CREATED: list[str] = []
+
+
 def fresh_dir(prefix: str) -> str:
-    return tempfile.mkdtemp(prefix=prefix)
+    """A new temporary folder, removed by :func:`remove_fresh_dirs`."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    _CREATED.append(path)
+    return path
+
+
+def remove_fresh_dirs() -> None:
+    while _CREATED:
+        shutil.rmtree(_CREATED.pop(), ignore_errors=True)
 
 
 _IMPORT_LINE = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|( +)(\S+)\s*$")

@@ -5,7 +5,6 @@ else ``python -m simulator.cli`` (cases.sim_command)."""
 
 from __future__ import annotations
 
-import shutil
 import sys
 
 import pytest
@@ -17,9 +16,10 @@ _WARM: dict[str, str] = {}  # a numba cache folder filled by the cold runs
 
 @pytest.fixture(scope="module")
 def outdir():
-    path = cases.fresh_dir("simbench-out-")
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
+    """The output folder of the runs; it and the numba caches go at the end of the module."""
+    yield cases.fresh_dir("simbench-out-")
+    cases.remove_fresh_dirs()
+    _WARM.clear()
 
 
 def _info(benchmark, kernel: str, argv: list[str], **extra) -> None:

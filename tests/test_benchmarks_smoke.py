@@ -64,6 +64,7 @@ def benches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, FakeBenchmark
         once("startup", lambda b: test_commands.test_import(b, True, "python_startup", None))
         once("import", lambda b: test_commands.test_import(b, True, "import_simulator", "simulator"))
         once("help", lambda b: test_commands.test_sim_help(b, True))
+    cases.remove_fresh_dirs()
     return out
 
 

@@ -100,3 +100,19 @@ def test_retirement_hazard_follows_each_birth_cohort(jiangxi) -> None:
     assert hazard[2026 - 2015, m60, 61] == pytest.approx(1.0)
     assert hazard[2026 - 2015, m60, 60] == pytest.approx(7 / 12)
     assert reached[2025 - 2015, m60, 60] == pytest.approx(0.75)
+
+
+def test_nobody_contributes_below_the_first_employment_age(jiangxi) -> None:
+    """The employment profile is zero outside its knots: no contributor younger than the first
+    knot (16 in Jiangxi), where a flat extrapolation once put 5% of children to work."""
+    from simulator.model.employee_pension import age_profile
+
+    profile = age_profile({16: 0.05, 30: 0.9, 80: 0.0})
+    assert profile[:16].sum() == 0.0 and profile[16] == pytest.approx(0.05) and profile[81:].sum() == 0.0
+    demography = __import__("simulator.model.demography", fromlist=["x"]).population_dataset(jiangxi)
+    from simulator.model.employee_pension import build_inputs
+
+    first = min(jiangxi.labour.employment_rate.male)
+    inputs = build_inputs(jiangxi, demography)
+    assert inputs.act0[:, :first].sum() == 0.0
+    assert inputs.cells[..., :first, 0].sum() == 0.0  # TARGET column: no entrants below it

@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import simulator
 from simulator.model import work_injury as wi
 from simulator.model.kernels import work_injury as K
 from simulator.scenario.load import override
+from tests.conftest import SCENARIOS
 from tests.schemes_support import check_model, jiangxi_inputs
 
 IMPLS = ("numba", "numpy")
@@ -122,8 +124,11 @@ def test_higher_incidence_raises_expenditure_and_pensioners() -> None:
 
 def test_faster_coverage_growth_raises_insured() -> None:
     base = run({})
-    faster = run({"work_injury.coverage": {"values": {2015: 0.45, 2030: 0.60}, "interpolation": "linear"}})
-    assert (faster["insured"][1:] > base["insured"][1:]).all()
+    scenario = simulator.load_scenario(SCENARIOS / "jiangxi.yaml")
+    coverage = dict(scenario.work_injury.coverage.values)  # the calibrated path, then up to 60% by 2030
+    faster = run({"work_injury.coverage": {"values": {**coverage, 2030: 0.60}, "interpolation": "linear"}})
+    later = np.arange(scenario.base_year, scenario.horizon + 1) >= 2021
+    assert (faster["insured"][later] > base["insured"][later]).all()
 
 
 def test_no_history_no_base_year_pensioners() -> None:

@@ -1,8 +1,9 @@
 """Fit a scenario's free parameters to its targets (scipy.optimize.least_squares).
 
 Residual of target i: ``weight_i x (model_i - target_i) / target_i`` (relative error). Each
-free parameter p in [lower, upper] is searched as z = (p - lower) / (upper - lower) in [0, 1],
-so parameters of any unit weigh alike; the start is the scenario's own value. The search is
+free parameter p in [lower, upper] is searched as u = 1 + (p - lower) / (upper - lower) in [1, 2],
+so parameters of any unit weigh alike and the finite-difference step (relative to u) is about
+1e-4 of every range; the start is the scenario's own value. The search is
 deterministic (trust-region reflective from a fixed start, fixed finite-difference step).
 """
 
@@ -150,23 +151,23 @@ def calibrate(
     lower = np.array([p.lower for p in params])
     span = np.array([p.upper for p in params]) - lower
     start = np.array([get_value(scenario, p) for p in params])
-    z0 = np.clip((start - lower) / span, 0.0, 1.0)
+    u0 = 1.0 + np.clip((start - lower) / span, 0.0, 1.0)
     goal = np.array([t.value for t in targets])
     weight = np.array([t.weight for t in targets])
     count = 0
 
-    def residuals(z: np.ndarray) -> np.ndarray:
+    def residuals(u: np.ndarray) -> np.ndarray:
         nonlocal count
         count += 1
         if progress:
             progress(count)
-        ds = run(with_values(scenario, params, lower + span * z))
+        ds = run(with_values(scenario, params, lower + span * (u - 1.0)))
         return weight * (model_values(ds, targets) - goal) / goal
 
     result = least_squares(
-        residuals, z0, bounds=(0.0, 1.0), diff_step=1e-4, max_nfev=max_evaluations, method="trf", ftol=1e-5, xtol=1e-5, gtol=1e-5
+        residuals, u0, bounds=(1.0, 2.0), diff_step=1e-4, max_nfev=max_evaluations, method="trf", ftol=1e-5, xtol=1e-5, gtol=1e-5, x_scale="jac"
     )
-    fitted = lower + span * result.x
+    fitted = lower + span * (result.x - 1.0)
     best = with_values(scenario, params, fitted)
     model = model_values(run(best), targets)
     rows = [

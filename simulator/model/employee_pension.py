@@ -58,8 +58,9 @@ def economy_paths(scenario: Scenario) -> Economy:
 
 
 def age_profile(knots: dict[int, float]) -> np.ndarray:
-    """Rate by single age 0..100 from ``{age: rate}`` knots (linear between, flat outside)."""
-    return np.interp(AGES, list(knots), list(knots.values()))
+    """Rate by single age 0..100 from ``{age: rate}`` knots: straight lines between the knots,
+    zero below the first and above the last (nobody is employed outside the ages given)."""
+    return np.interp(AGES, list(knots), list(knots.values()), left=0.0, right=0.0)
 
 
 def urban_employment(scenario: Scenario, population: np.ndarray, econ: Economy) -> np.ndarray:

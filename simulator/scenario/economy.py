@@ -17,7 +17,7 @@ class Economy(Strict):
 
 
 class AgeProfile(Strict):
-    """A rate by single age from knots ``{age: rate}``, straight lines between knots, flat outside."""
+    """A rate by single age from knots ``{age: rate}``: straight lines between knots, zero outside them."""
 
     male: dict[int, float]
     female: dict[int, float]
