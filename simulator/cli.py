@@ -82,12 +82,19 @@ def main(
 
 
 def _load(path: Path):
+    return _load_with_fitted(path)[0]
+
+
+def _load_with_fitted(path: Path):
+    """(scenario, the fitted-value files merged into it); a bad file is one line and exit 2."""
     from simulator.errors import ScenarioError
+    from simulator.scenario.load import load_with_origins
 
     try:
-        return simulator.load_scenario(path)
+        scenario, _, fitted = load_with_origins(path)
     except ScenarioError as exc:
         fail(str(exc))
+    return scenario, fitted
 
 
 @app.command()
@@ -158,7 +165,7 @@ def run(
 
     if summary_format is SummaryFormat.parquet:
         _require("pyarrow", "--format parquet needs pyarrow (pip install pyarrow)")
-    loaded = _load(scenario)
+    loaded, fitted = _load_with_fitted(scenario)
     outdir = outdir or Path("results") / loaded.name
     if outdir.is_dir() and any(outdir.iterdir()) and not force:
         fail(f"{outdir}: output folder is not empty (use --force to replace it)")
@@ -173,7 +180,10 @@ def run(
         written.append(f"plots/ ({', '.join(p.name for p in paths)})")
 
     with progress(f"projecting {loaded.name}", total=3 if draw else 2, quiet=quiet) as bar:
-        results = simulator.run(scenario)  # from the path: the results record the calibration used
+        from simulator.calibrate import calibration_summary
+        from simulator.model.projection import project
+
+        results = project(loaded, calibration=calibration_summary(fitted))  # records the fitted values used
         results.attrs.update(provenance_attrs(loaded, scenario))
         bar.advance("writing results")
         try:
