@@ -9,7 +9,6 @@ beside its target and renamed into place (:func:`atomic_file`).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import tempfile
@@ -47,10 +46,12 @@ def provenance_attrs(scenario: Scenario, source: Path | None = None) -> dict[str
     """Attributes added to the projection's own provenance (scenario, hash, version, base year,
     horizon, calibration, created) before writing: description, region name, the scenario file and
     the validated scenario as canonical JSON (the text whose sha256 is ``scenario_sha256``)."""
+    from simulator.scenario.load import canonical_json
+
     attrs = {
         "description": scenario.description,
         "region_name": scenario.region.name,
-        "scenario_json": json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False),
+        "scenario_json": canonical_json(scenario),
     }
     if source is not None:
         attrs["scenario_file"] = str(source)

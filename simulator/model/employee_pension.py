@@ -23,7 +23,7 @@ import numpy as np
 import xarray as xr
 
 from simulator.model.kernels import employee_layout as L
-from simulator.model.retirement import cohort_retirement, min_contribution_years, month_index
+from simulator.model.retirement import cohort_hazard, min_contribution_years, month_index, reached_by_age
 from simulator.model.timeline import annual, path_from, rate_then_rule
 from simulator.scenario.schema import GROUPS, Scenario
 
@@ -76,26 +76,14 @@ def retirement_cells(scenario: Scenario, years: np.ndarray) -> tuple[np.ndarray,
     """``reached[y, g, a]`` (share of the cell's cohort past its claim age at the end of y),
     ``hazard[y, g, a]`` and ``claim_age[y, g, a]`` (years, mean age of this year's claimants)."""
     policy = scenario.policy.retirement
-    flex = scenario.employee_pension.flexible
+    flex = scenario.employee_pension.flexible.model_dump()
     ext = np.arange(years[0] - 1, years[-1] + 1)  # one year before, for the hazard
-    births = np.arange(ext[0] - 100, ext[-1] + 1)
     reached = np.zeros((len(ext), len(GROUPS), len(AGES)))
     claim_age = np.full_like(reached, np.nan)
-    age_idx = AGES[None, :]
     for g, group in enumerate(GROUPS):
-        done, mean_age = cohort_retirement(
-            policy, group, births, ext, flex.early_share, flex.early_months, flex.late_share, flex.late_months
-        )
-        cohort = (ext[:, None] - age_idx) - births[0]  # (Y, A) index of the birth year
-        reached[:, g] = done[cohort, np.arange(len(ext))[:, None]]
-        claim_age[:, g] = mean_age[cohort, np.arange(len(ext))[:, None]]
-    now = reached[1:]
-    before = np.zeros_like(now)  # the same cohort a year earlier: age a - 1 in year t - 1
-    before[:, :, 1:] = reached[:-1, :, :-1]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        hazard = np.where(before >= 1.0 - 1e-12, 1.0, (now - before) / (1.0 - before))
+        reached[:, g], claim_age[:, g] = reached_by_age(policy, group, ext, AGES, **flex)
     claim_age = np.where(np.isnan(claim_age[1:]), AGES[None, None, :].astype(float), claim_age[1:])
-    return now, np.clip(hazard, 0.0, 1.0), claim_age
+    return reached[1:], cohort_hazard(reached), claim_age
 
 
 def divisors(scenario: Scenario, claim_age: np.ndarray) -> np.ndarray:

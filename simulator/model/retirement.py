@@ -123,3 +123,28 @@ def cohort_retirement(
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_age = np.where(weight_sum > 0, age_sum / weight_sum / 12.0, np.nan)
     return reached, mean_age
+
+
+def reached_by_age(
+    policy: Retirement, group: str, years: np.ndarray, ages: np.ndarray, **flexible: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`cohort_retirement` read by cell: ``reached[y, a]`` and ``mean_age[y, a]`` of the
+    cohort aged ``a`` at the end of year ``y`` (born in ``y - a``)."""
+    years = np.asarray(years)
+    births = np.arange(years[0] - ages[-1], years[-1] + 1)
+    done, mean_age = cohort_retirement(policy, group, births, years, **flexible)
+    cohort = years[:, None] - ages[None, :] - births[0]
+    row = np.arange(len(years))[:, None]
+    return done[cohort, row], mean_age[cohort, row]
+
+
+def cohort_hazard(reached: np.ndarray) -> np.ndarray:
+    """Share of each cell's cohort reaching its claim age during the year, among those not past it
+    a year earlier: ``(R[t, a] - R[t-1, a-1]) / (1 - R[t-1, a-1])``, 1 where the whole cohort was
+    already past it. ``reached[y, ..., a]`` starts one year early; the result drops that year."""
+    now = reached[1:]
+    before = np.zeros_like(now)  # the same cohort a year earlier: age a - 1 in year t - 1
+    before[..., 1:] = reached[:-1, ..., :-1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hazard = np.where(before >= 1.0 - 1e-12, 1.0, (now - before) / (1.0 - before))
+    return np.clip(hazard, 0.0, 1.0)

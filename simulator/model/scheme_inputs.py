@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 from simulator.model.employee_pension import Economy, economy_paths, urban_employment
-from simulator.model.retirement import cohort_retirement
+from simulator.model.retirement import cohort_hazard, reached_by_age
 from simulator.model.timeline import annual
 from simulator.scenario.params import Dated
 from simulator.scenario.schema import GROUPS, Scenario
@@ -91,11 +91,7 @@ def common(scenario: Scenario, demography: xr.Dataset, employee: dict[str, np.nd
 
 def reached_by_sex(scenario: Scenario, years: np.ndarray) -> np.ndarray:
     """R[y, s, a]: share of the cohort aged a at the end of y past its statutory retirement age by then."""
-    policy = scenario.policy.retirement
-    births = np.arange(years[0] - AGES[-1], years[-1] + 1)
-    cohort = years[:, None] - AGES[None, :] - births[0]
-    row = np.arange(len(years))[:, None]
-    past = {g: cohort_retirement(policy, g, births, years)[0][cohort, row] for g in GROUPS}
+    past = {g: reached_by_age(scenario.policy.retirement, g, years, AGES)[0] for g in GROUPS}
     f55 = annual(scenario.employee_pension.f55_share, years)[:, None]
     return np.stack([past["M60"], f55 * past["F55"] + (1.0 - f55) * past["F50"]], axis=1)
 
@@ -103,14 +99,7 @@ def reached_by_sex(scenario: Scenario, years: np.ndarray) -> np.ndarray:
 def retirement_hazard(scenario: Scenario, years: np.ndarray) -> np.ndarray:
     """h[y, s, a]: share of the cohort aged a at the end of y, not past its retirement age at the end
     of y-1, that reaches it during y (1 where the cohort was already past it)."""
-    ext = np.arange(years[0] - 1, years[-1] + 1)
-    reached = reached_by_sex(scenario, ext)
-    before = np.zeros_like(reached[1:])
-    before[:, :, 1:] = reached[:-1, :, :-1]
-    before[:, :, 0] = 0.0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        hazard = np.where(before >= 1.0 - 1e-12, 1.0, (reached[1:] - before) / (1.0 - before))
-    return np.clip(hazard, 0.0, 1.0)
+    return cohort_hazard(reached_by_sex(scenario, np.arange(years[0] - 1, years[-1] + 1)))
 
 
 def below_retirement(scenario: Scenario, employee: dict[str, np.ndarray], years: np.ndarray) -> np.ndarray:

@@ -90,10 +90,14 @@ def override(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
     return Scenario.model_validate(data)
 
 
+def canonical_json(scenario: Scenario) -> str:
+    """The validated scenario as JSON with sorted keys: the text that :func:`scenario_hash` hashes."""
+    return json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+
+
 def scenario_hash(scenario: Scenario) -> str:
     """sha256 of the validated scenario's canonical JSON: same inputs, same hash."""
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(canonical_json(scenario).encode()).hexdigest()
 
 
 def _message(err: dict[str, Any], loc: tuple[str, ...]) -> str:
