@@ -4,7 +4,7 @@ Python entry points (the ``sim`` command is a thin layer over these)::
 
     import simulator
     scenario = simulator.load_scenario("scenarios/jiangxi.yaml")
-    results = simulator.run(scenario)        # xarray.Dataset
+    results = simulator.run("scenarios/jiangxi.yaml")   # xarray.Dataset, what `sim run` writes
 
 Importing this package is cheap: numerics, numba and plotting load on first use.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from simulator.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     import os
@@ -32,18 +32,17 @@ def load_scenario(path: str | os.PathLike[str], fitted: bool = True) -> Scenario
 
 
 def run(scenario: Scenario | str | os.PathLike[str]) -> xarray.Dataset:
-    """Project ``scenario`` (an object or a path) and return the results as a Dataset.
-
-    Given a path, the results' ``calibration`` attribute names the fitted values used."""
+    """Project ``scenario`` (an object or a path) and return the results Dataset: the same variables,
+    attributes and provenance that ``sim run`` writes to ``results.nc``. Given a path, the attributes
+    name the file and the fitted values merged into it."""
     from simulator.model.projection import project
 
     if hasattr(scenario, "policy"):
         return project(scenario)  # type: ignore[arg-type]
-    from simulator.calibrate import calibration_summary
     from simulator.scenario.load import load_with_origins
 
     loaded, _, fitted = load_with_origins(scenario)  # type: ignore[arg-type]
-    return project(loaded, calibration=calibration_summary(fitted))
+    return project(loaded, source=scenario, fitted=fitted)  # type: ignore[arg-type]
 
 
 __all__ = ["__version__", "load_scenario", "run"]

@@ -161,7 +161,7 @@ def run(
 ) -> None:
     """Project a scenario and write results.nc, the summary table and the plots."""
     from simulator.io.progress import progress
-    from simulator.io.writers import OutputExists, provenance_attrs, write_results
+    from simulator.io.writers import OutputExists, write_results
 
     if summary_format is SummaryFormat.parquet:
         _require("pyarrow", "--format parquet needs pyarrow (pip install pyarrow)")
@@ -180,11 +180,9 @@ def run(
         written.append(f"plots/ ({', '.join(p.name for p in paths)})")
 
     with progress(f"projecting {loaded.name}", total=3 if draw else 2, quiet=quiet) as bar:
-        from simulator.calibrate import calibration_summary
         from simulator.model.projection import project
 
-        results = project(loaded, calibration=calibration_summary(fitted))  # records the fitted values used
-        results.attrs.update(provenance_attrs(loaded, scenario))
+        results = project(loaded, source=scenario, fitted=fitted)  # what simulator.run(scenario) returns
         bar.advance("writing results")
         try:
             write_results(

@@ -12,7 +12,7 @@ from simulator.model import unemployment as ui
 from simulator.model.kernels import unemployment as K
 from simulator.model.retirement import month_index, parse_month, retirement_age_months
 from simulator.scenario.load import override
-from tests.schemes_support import check_model, jiangxi_inputs
+from tests.schemes_support import check_model, jiangxi_inputs, project
 
 IMPLS = ("numba", "numpy")
 
@@ -94,17 +94,17 @@ def test_numba_equals_numpy_and_people_conserved(seed: int) -> None:
 
 def test_model_numba_equals_numpy_and_identities() -> None:
     res = check_model(ui)
-    v = {k: x[0][0] for k, x in res.items()}
+    v = res
     parts = v["unemployment_benefits"] + v["medical_contributions"]
     np.testing.assert_allclose(parts[1:], v["benefits"][1:], rtol=1e-12)
 
 
 def test_duration_mix_sums_to_one_and_stays_within_entitlement_plus_a_year() -> None:
-    scenario, _, employee = jiangxi_inputs()
-    from simulator.model.scheme_inputs import below_retirement
+    scenario, ctx, _ = jiangxi_inputs()
+    from simulator.model.schemes import below_retirement
 
-    years = np.arange(scenario.base_year, scenario.horizon + 1)
-    mix = ui.duration_mix(scenario, years, below_retirement(scenario, employee, years))
+    years = ctx.years
+    mix = ui.duration_mix(scenario, years, below_retirement(ctx)[0])
     np.testing.assert_allclose(mix.sum(axis=1), 1.0)
     longest = max(scenario.policy.unemployment.duration_months.values())
     assert (mix[:, longest + 11 :] == 0).all()  # the rule extends by less than 12 months
@@ -114,8 +114,7 @@ def test_duration_mix_sums_to_one_and_stays_within_entitlement_plus_a_year() -> 
 
 
 def run(changes: dict) -> dict:
-    scenario, demography, employee = jiangxi_inputs()
-    return {k: v[0][0] for k, v in ui.indicators(override(scenario, changes), demography, employee).items()}
+    return project(ui, override(jiangxi_inputs()[0], changes))
 
 
 def test_higher_benefit_ratio_raises_expenditure() -> None:

@@ -13,7 +13,7 @@ from simulator.model import work_injury as wi
 from simulator.model.kernels import work_injury as K
 from simulator.scenario.load import override
 from tests.conftest import SCENARIOS
-from tests.schemes_support import check_model, jiangxi_inputs
+from tests.schemes_support import check_model, jiangxi_inputs, project
 
 IMPLS = ("numba", "numpy")
 A = 101
@@ -99,7 +99,7 @@ def test_numba_equals_numpy_and_people_conserved(seed: int) -> None:
 
 
 def test_model_numba_equals_numpy_and_identities() -> None:
-    v = {k: x[0][0] for k, x in check_model(wi).items()}
+    v = check_model(wi)
     parts = (
         "disability_lump_sums",
         "allowances",
@@ -112,8 +112,7 @@ def test_model_numba_equals_numpy_and_identities() -> None:
 
 
 def run(changes: dict) -> dict:
-    scenario, demography, employee = jiangxi_inputs()
-    return {k: v[0][0] for k, v in wi.indicators(override(scenario, changes), demography, employee).items()}
+    return project(wi, override(jiangxi_inputs()[0], changes))
 
 
 def test_higher_incidence_raises_expenditure_and_pensioners() -> None:

@@ -25,8 +25,6 @@ from simulator.scenario.params import Dated
 from simulator.scenario.schema import Scenario
 
 MAX_ITERATIONS = 40  # of least_squares; each costs one run per free parameter + 1
-SEED_UNITS = {"persons": 1.0, "10k_persons": 1e4, "yuan": 1.0, "100m_yuan": 1e8, "10k_yuan": 1e4,
-              "yuan_per_month": 1.0, "yuan_per_year": 1.0, "percent": 0.01, "ratio": 1.0}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -85,35 +83,30 @@ def _dated(scenario: Scenario, key: str) -> Dated:
 
 
 def resolve_targets(scenario: Scenario, seeds_root: Path | None = None) -> list[TargetValue]:
-    """Targets in model units; seed figures looked up in ``seeds/<region>.yaml`` (actuals,
-    the preferred one where the plan contradicts itself)."""
-    from simulator.io.seeds import load_region_seeds
+    """Targets in model units; a seed figure is the region's one actual record of that scheme,
+    indicator and year (:func:`simulator.io.seeds.figures`: the preferred one where the plan
+    contradicts itself)."""
+    from simulator.io.seeds import figures
 
     out = []
-    seeds = None
+    table = None
     for t in scenario.calibration.targets:
         scheme = t.variable.split(".")[0]
         if t.value is not None:
             out.append(TargetValue(scheme, t.variable, t.year, t.value, t.weight, t.source or ""))
             continue
-        seeds = seeds or load_region_seeds(scenario.region.id, seeds_root)
+        table = figures(scenario.region.id, ("actual",), seeds_root) if table is None else table
         s_scheme, indicator = t.seed.split(".", 1)
-        found = [
-            r for r in seeds.records
-            if r.scheme == s_scheme and r.indicator == indicator and r.year == t.year and r.kind == "actual"
-            and getattr(r, "preferred", None) is not False
-        ]  # fmt: skip
+        found = table[(table["scheme"] == s_scheme) & (table["indicator"] == indicator) & (table["year"] == t.year)]
         if len(found) != 1:
             raise ValueError(f"target {t.variable} {t.year}: {len(found)} actuals for seed {t.seed} (expected exactly one)")
-        r = found[0]
-        if r.unit not in SEED_UNITS:
-            raise ValueError(f"target {t.variable} {t.year}: seed unit {r.unit} has no conversion")
-        source = f"seeds/{scenario.region.id}.yaml: {r.seed_file} {r.section}"
-        out.append(TargetValue(scheme, t.variable, t.year, r.value * SEED_UNITS[r.unit], t.weight, source))
+        r = found.iloc[0]
+        out.append(TargetValue(scheme, t.variable, t.year, float(r["value"]), t.weight, r["source"]))
     return out
 
 
 def model_values(ds, targets: list[TargetValue]) -> np.ndarray:
+    """The model's value of each target (a '+'-joined target is the sum of its scheme.variable terms)."""
     out = np.empty(len(targets))
     for i, t in enumerate(targets):
         total = 0.0
@@ -133,9 +126,9 @@ def calibrate(
     """Fit the free parameters of the scenario at ``path`` (its own earlier fit left out)."""
     from scipy.optimize import least_squares
 
-    import simulator
+    from simulator.model.projection import project
 
-    run = run or simulator.run
+    run = run or project
     scenario, origins, _ = load_with_origins(path, fitted=False)
     if scenario.calibration is None:
         file, line, _ = locate(origins, ("calibration",))

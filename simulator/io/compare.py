@@ -24,17 +24,17 @@ if TYPE_CHECKING:  # pragma: no cover
 YEARS = (2030, 2035, 2050)
 TABLE_FILE, PLOT_FILE = "compare.csv", "compare_fund_gap.png"
 KEY_COLUMNS = ["scheme", "indicator", "when", "unit"]
-# variable, indicator, at (YEARS: values in those years; "stock": YEARS and the horizon; "total": sum over the
-# projected years; None: one value per scheme), divisor, unit. Definitions: docs/outputs.md.
+# variable, indicator (its registry label + what is shown), at (YEARS: values in those years; "stock": YEARS and
+# the horizon; "total": sum over the projected years; None: one value per scheme), divisor, unit.
 INDICATORS = [
-    ("balance", "fund balance", YEARS, 1e8, "100m_yuan"),
-    ("depletion_year", "depletion year", None, 1, "year"),
-    ("dependency_ratio", "dependency ratio", YEARS, 1, "1"),
-    ("subsidy_needed", "subsidy needed (cumulative)", "stock", 1e8, "100m_yuan"),
-    ("subsidy", "subsidy paid (total)", "total", 1e8, "100m_yuan"),
-    ("actuarial_balance", "actuarial balance", None, 0.01, "percent_of_wage_bill"),
+    ("balance", "{}", YEARS, 1e8, "100m_yuan"),
+    ("depletion_year", "{}", None, 1, "year"),
+    ("dependency_ratio", "{}", YEARS, 1, "1"),
+    ("subsidy_needed", "{} (cumulative)", "stock", 1e8, "100m_yuan"),
+    ("subsidy", "{} paid (total)", "total", 1e8, "100m_yuan"),
+    ("actuarial_balance", "{}", None, 0.01, "percent_of_wage_bill"),
 ]
-POPULATION = [("old_age_dependency", "old-age dependency 65+/15-64", YEARS, 1, "1")]
+POPULATION = [("old_age_dependency", "{}", YEARS, 1, "1")]
 KIND = {"100m_yuan": "amount", "1": "ratio", "year": "year", "percent_of_wage_bill": "amount"}
 SHOWN_UNITS = {"100m_yuan": " (亿元)", "percent_of_wage_bill": " (% wages)"}
 
@@ -87,11 +87,14 @@ def compare_table(datasets: Mapping[str, xr.Dataset]) -> pd.DataFrame:
     """Key indicators of each scheme (and of the population), one column per scenario (in its
     label's order) and, from the second scenario on, its difference from the first. Amounts in
     100m_yuan (亿元). A row is kept when some scenario has the indicator for the scheme."""
+    from simulator.variables import variable
+
     labels = list(datasets)
     rows: dict[tuple[str, str, str, str], dict[str, float]] = {}
     groups = [(s, INDICATORS) for s in _schemes(list(datasets.values()))] + [("population", POPULATION)]
     for scheme, indicators in groups:
-        for name, label, at, divisor, unit in indicators:
+        for name, shown, at, divisor, unit in indicators:
+            label = shown.format(variable(name).en)
             for scenario, ds in datasets.items():
                 values = _values(ds, name, None if scheme == "population" else scheme)
                 if values is None:

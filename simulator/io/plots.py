@@ -56,21 +56,14 @@ TEXT = {  # pyramid bars in `unit` (persons / scale); its panel title gives the 
         "wan": "10,000 persons",
         "ratio": "ratio",
         "year": "year",
-        "current_balance": "contributions − benefits",
-        "balance": "fund balance at year end",
         "depleted": "depleted {year}",
         "actual": "plan figure",
         "target": "plan target",
         "fund_gap": "fund gap and fund balance",
         "enrolment": "enrolment",
         "dependency": "dependency ratios",
-        "contributors": "contributors",
-        "retirees": "retirees",
-        "beneficiaries": "beneficiaries",
-        "insured": "insured (all members)",
         "contributors_insured": "contributors (= insured)",
         "dependency_ratio": "{scheme}: system dependency ratio (beneficiaries per contributor)",
-        "old_age_dependency": "population 65+ / 15-64",
     },
     "zh": {
         "male": "男",
@@ -85,21 +78,14 @@ TEXT = {  # pyramid bars in `unit` (persons / scale); its panel title gives the 
         "wan": "万人",
         "ratio": "比值",
         "year": "年份",
-        "current_balance": "当期收支差 (缴费 − 待遇)",
-        "balance": "年末累计结余",
         "depleted": "{year}年耗尽",
         "actual": "规划实际值",
         "target": "规划目标值",
         "fund_gap": "基金当期收支与累计结余",
         "enrolment": "参保人数",
         "dependency": "抚养比",
-        "contributors": "缴费人数",
-        "retirees": "离退休人数",
-        "beneficiaries": "待遇领取人数",
-        "insured": "参保人数 (全部)",
         "contributors_insured": "缴费人数 (= 参保人数)",
         "dependency_ratio": "{scheme}: 制度赡养比 (领取人数/缴费人数)",
-        "old_age_dependency": "老年人口抚养比 (65岁及以上/15-64岁)",
     },
 }
 SCHEME_NAMES = {
@@ -115,18 +101,6 @@ SCHEME_NAMES = {
         "unemployment": "失业保险",
         "work_injury": "工伤保险",
     },
-}
-# seed units -> (model units, factor to model units)
-SEED_UNITS = {
-    "persons": ("persons", 1.0),
-    "10k_persons": ("persons", 1e4),
-    "yuan": ("yuan", 1.0),
-    "100m_yuan": ("yuan", 1e8),
-    "10k_yuan": ("yuan", 1e4),
-    "yuan_per_month": ("yuan/month", 1.0),
-    "yuan_per_year": ("yuan/year", 1.0),
-    "percent": ("1", 0.01),
-    "ratio": ("1", 1.0),
 }
 ENROLMENT = (("contributors",), ("retirees", "beneficiaries"), ("insured",))
 
@@ -243,29 +217,18 @@ def _schemes_with(datasets: list[xr.Dataset], names: tuple[str, ...]) -> list[st
 
 
 def plan_markers(ds: xr.Dataset) -> pd.DataFrame:
-    """The plans' figures (``seeds/<region>.yaml``, kind actual or target; of conflicting figures the
-    preferred one) that measure a (scheme, year) variable of ``ds`` in its units: columns scheme,
-    variable, year, value (in the model's units), kind. Empty when the region has no seed file."""
-    import pandas as pd
+    """The plans' figures (kind actual or target) that measure a (scheme, year) variable of ``ds``, in its
+    units (:func:`simulator.io.seeds.figures_in`). Empty when the region has no seed file."""
+    from simulator.io.seeds import figures_in
 
-    from simulator.io.seeds import SeedError, load_region_seeds, seed_table
+    return figures_in(ds)
 
-    columns = ["scheme", "variable", "year", "value", "kind"]
-    try:
-        table = seed_table(load_region_seeds(str(ds.attrs.get("region", ""))))
-    except SeedError:
-        return pd.DataFrame(columns=columns)
-    table = table[table["kind"].isin(["actual", "target"]) & (table["conflict"].isna() | table["preferred"].eq(True))]
-    years, schemes = set(ds["year"].values.tolist()), set(map(str, ds["scheme"].values))
-    rows = []
-    for r in table.itertuples():
-        var = ds.get(r.indicator)
-        if var is None or "scheme" not in var.dims or r.scheme not in schemes or r.year not in years:
-            continue
-        units, factor = SEED_UNITS.get(r.unit, (None, 1.0))
-        if units == var.attrs.get("units"):
-            rows.append((r.scheme, r.indicator, r.year, r.value * factor, r.kind))
-    return pd.DataFrame(rows, columns=columns)
+
+def _label(name: str, lang: str) -> str:
+    """A variable's label from the registry (English, or Chinese for ``zh``)."""
+    from simulator.variables import variable
+
+    return variable(name).label(lang)
 
 
 def _draw_markers(ax, markers: pd.DataFrame, scheme: str, variable: str, scale: float, color: str, text: dict) -> None:
@@ -324,7 +287,7 @@ def fund_gap(
                     if values is None:
                         continue
                     color = f"C{i}"
-                    ax.plot(values["year"], values / YI, color=color, lw=1.6, label=label or text[var])
+                    ax.plot(values["year"], values / YI, color=color, lw=1.6, label=label or _label(var, lang))
                     depleted = scheme_values(ds, "depletion_year", scheme) if var == "balance" else None
                     if depleted is not None:
                         year = float(depleted)
@@ -343,7 +306,7 @@ def fund_gap(
                     if marks is not None and i == 0:
                         _draw_markers(ax, marks, scheme, var, YI, color, text)
                 ax.axhline(0, color="grey", lw=0.6)
-                ax.set_title(f"{scheme_name(scheme, lang)}: {text[var]}", fontsize="medium")
+                ax.set_title(f"{scheme_name(scheme, lang)}: {_label(var, lang)}", fontsize="medium")
                 ax.set_ylabel(text["yi"])
                 _thousands(ax)
                 if ax.lines and (
@@ -379,7 +342,7 @@ def enrolment(ds: xr.Dataset, path: Target, lang: str = "en", markers: bool = Tr
                 if name is None or (name == "insured" and same):
                     continue  # all insured contribute (unemployment, work injury): one line for both
                 color = f"C{i}"
-                label = text["contributors_insured"] if name == "contributors" and same else text[name]
+                label = text["contributors_insured"] if name == "contributors" and same else _label(name, lang)
                 values = scheme_values(ds, name, scheme)
                 ax.plot(
                     values["year"],
@@ -426,7 +389,7 @@ def dependency(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
         if has_population:
             pop = ds["old_age_dependency"]
             pop = pop.median("draw") if "draw" in pop.dims else pop
-            ax.plot(pop["year"], pop, color="black", ls="--", lw=1.4, label=text["old_age_dependency"])
+            ax.plot(pop["year"], pop, color="black", ls="--", lw=1.4, label=_label("old_age_dependency", lang))
         ax.axhline(1.0, color="grey", lw=0.6, ls=":")
         ax.set_ylim(bottom=0)
         ax.set_ylabel(text["ratio"])

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-import simulator
 from simulator.io.tables import depletion_text, headline_rows, scheme_values
+from simulator.version import __version__
 
 REPORT_FILE = "report.html"
 CAPTIONS = {
@@ -160,7 +160,7 @@ the base year holds observed stocks, so its flows are empty.</p>
 <h2 id="plots">Plots</h2>
 {_figures(ds, lang)}
 {_files(folder)}
-<p class="note">Report made by sim {escape(simulator.__version__)} on {now}.</p>
+<p class="note">Report made by sim {escape(__version__)} on {now}.</p>
 </main>
 </body>
 </html>

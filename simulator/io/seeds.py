@@ -243,7 +243,60 @@ def seed_table(seed_file: SeedFile | Iterable[SeedFile]) -> pandas.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+
+
+# ---------------------------------------------------------------- figures matched to model variables
+
+# seed unit -> (model units, factor to model units)
+SEED_UNITS: dict[str, tuple[str, float]] = {
+    "persons": ("persons", 1.0), "10k_persons": ("persons", 1e4), "yuan": ("yuan", 1.0), "100m_yuan": ("yuan", 1e8),
+    "10k_yuan": ("yuan", 1e4), "yuan_per_month": ("yuan/month", 1.0), "yuan_per_year": ("yuan", 1.0),
+    "percent": ("1", 0.01), "ratio": ("1", 1.0),
+}  # fmt: skip
+# seed indicators whose model variable has another name
+INDICATOR_VARIABLES = {"benefit": "monthly_benefit"}
+FIGURE_COLUMNS = ["scheme", "indicator", "variable", "year", "value", "units", "kind", "bound", "source"]
+
+
+def figures(region: str, kinds: tuple[str, ...] = ("actual", "target"), root: Path | None = None) -> pandas.DataFrame:
+    """The one matcher of published figures to model variables: the region's seed records of ``kinds``
+    (of figures that conflict, the preferred one) in model units, columns :data:`FIGURE_COLUMNS`.
+    ``variable`` is the model variable the figure measures when its units agree with the registry's,
+    else None (e.g. a sum over schemes). Empty when the region has no seed file."""
+    import pandas as pd
+
+    from simulator.variables import VARIABLES
+
+    try:
+        seeds = load_region_seeds(region, root)
+    except SeedError:
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
+    rows = []
+    for r in seeds.records:
+        if r.kind not in kinds or r.preferred is False or r.unit not in SEED_UNITS:
+            continue
+        units, factor = SEED_UNITS[r.unit]
+        name = INDICATOR_VARIABLES.get(r.indicator, r.indicator)
+        variable = name if name in VARIABLES and VARIABLES[name].units == units else None
+        source = f"seeds/{region}.yaml: {r.seed_file} {r.section}"
+        rows.append((r.scheme, r.indicator, variable, r.year, r.value * factor, units, r.kind, r.bound, source))
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+
+
+def figures_in(ds, kinds: tuple[str, ...] = ("actual", "target"), root: Path | None = None) -> pandas.DataFrame:
+    """:func:`figures` of the results' region that measure a (scheme, year) variable of ``ds``."""
+    table = figures(str(ds.attrs.get("region", "")), kinds, root)
+    if table.empty:
+        return table
+    years, schemes = set(ds["year"].values.tolist()), set(map(str, ds["scheme"].values))
+    keep = [
+        v is not None and v in ds and "scheme" in ds[v].dims and s in schemes and y in years
+        for s, v, y in zip(table["scheme"], table["variable"], table["year"])
+    ]
+    return table[keep].reset_index(drop=True)
+
+
 __all__ = [
     "INDICATORS", "SEEDS_DIR", "Bound", "Kind", "Scheme", "SeedDocument", "SeedError", "SeedFile", "SeedRecord", "Unit",
-    "load_all_seeds", "load_region_seeds", "load_seeds", "seed_table",
+    "load_all_seeds", "load_region_seeds", "load_seeds", "seed_table", "SEED_UNITS", "figures", "figures_in",
 ]

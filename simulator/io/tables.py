@@ -14,16 +14,17 @@ if TYPE_CHECKING:  # pragma: no cover
 WIDTH = 120  # columns of the printed table when stdout is not a terminal (files, pipes, CI logs)
 
 HEADLINE = [
-    # variables (the first a scheme has is shown), label, divisor, kind of number
-    (("contributors",), "contributors (万人)", 1e4, "amount"),
-    (("retirees", "beneficiaries"), "{name} (万人)", 1e4, "amount"),
-    (("dependency_ratio",), "{name}", 1, "ratio"),
-    (("contributions",), "contributions (亿元)", 1e8, "amount"),
-    (("expenditure",), "expenditure (亿元)", 1e8, "amount"),
-    (("current_balance",), "contrib. - benefits (亿元)", 1e8, "amount"),
-    (("balance",), "fund balance (亿元)", 1e8, "amount"),
+    # variables (the first a scheme has is shown; labels from the registry), divisor, kind of number.
+    # contributions - benefits = the two rows above it (the gap before subsidies, interest and transfers).
+    (("contributors",), 1e4, "amount"),
+    (("retirees", "beneficiaries"), 1e4, "amount"),
+    (("dependency_ratio",), 1, "ratio"),
+    (("contributions",), 1e8, "amount"),
+    (("benefits",), 1e8, "amount"),
+    (("current_balance",), 1e8, "amount"),
+    (("balance",), 1e8, "amount"),
 ]
-SHORT_NAMES = {"dependency_ratio": "dependency ratio"}
+UNIT_SUFFIX = {1e4: " (万人)", 1e8: " (亿元)", 1: ""}
 
 
 def fmt_number(value: float, kind: str = "amount") -> str:
@@ -55,13 +56,15 @@ def scheme_values(ds: xr.Dataset, name: str, scheme: str) -> xr.DataArray | None
 
 def headline_rows(ds: xr.Dataset, scheme: str, years: list[int]) -> list[tuple[str, list[str]]]:
     """(label, formatted values at ``years``) for each headline figure the scheme has."""
+    from simulator.variables import variable
+
     rows = []
-    for names, label, divisor, kind in HEADLINE:
+    for names, divisor, kind in HEADLINE:
         for name in names:
             values = scheme_values(ds, name, scheme)
             if values is not None:
                 row = values.reindex(year=years).values / divisor
-                rows.append((label.format(name=SHORT_NAMES.get(name, name)), [fmt_number(v, kind) for v in row]))
+                rows.append((variable(name).en + UNIT_SUFFIX[divisor], [fmt_number(v, kind) for v in row]))
                 break
     return rows
 

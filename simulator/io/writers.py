@@ -14,24 +14,15 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import xarray as xr
 
-if TYPE_CHECKING:  # pragma: no cover
-    from simulator.scenario.schema import Scenario
+from simulator.dims import COORD_ATTRS
 
 SUMMARY_COLUMNS = ["region", "scheme", "year", "variable", "value", "unit"]
 SUMMARY_FORMATS = ("csv", "parquet")
 RESULTS_FILE = "results.nc"
-COORD_ATTRS = {
-    "year": {"units": "year", "long_name": "calendar year (stocks at year end, flows during the year)"},
-    "age": {"units": "years", "long_name": "age in completed years at year end (100 = 100 and over)"},
-    "sex": {"long_name": "sex"},
-    "scheme": {"long_name": "social-insurance scheme"},
-    "group": {"long_name": "retirement group (M60 men; F55, F50 women by their old retirement age)"},
-}
 
 
 class OutputExists(Exception):
@@ -40,22 +31,6 @@ class OutputExists(Exception):
 
 class ResultsError(ValueError):
     """A path that is not a readable results folder or ``results.nc``; the message is one line."""
-
-
-def provenance_attrs(scenario: Scenario, source: Path | None = None) -> dict[str, str]:
-    """Attributes added to the projection's own provenance (scenario, hash, version, base year,
-    horizon, calibration, created) before writing: description, region name, the scenario file and
-    the validated scenario as canonical JSON (the text whose sha256 is ``scenario_sha256``)."""
-    from simulator.scenario.load import canonical_json
-
-    attrs = {
-        "description": scenario.description,
-        "region_name": scenario.region.name,
-        "scenario_json": canonical_json(scenario),
-    }
-    if source is not None:
-        attrs["scenario_file"] = str(source)
-    return attrs
 
 
 def summary_table(ds: xr.Dataset) -> pd.DataFrame:

@@ -25,24 +25,25 @@ def annual(
     wage_growth: np.ndarray | None = None,
     inflation: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One value per year of ``years`` (consecutive); growth arrays are aligned with ``years``."""
+    """One value per year of ``years`` (consecutive): ``[Y]``, or ``[D, Y]`` when the growth arrays
+    used by the parameter's uprating rule carry a leading draw axis (``[D, Y]``, aligned with ``years``)."""
     years = np.asarray(years, dtype=np.int64)
     out = np.array([_year_mean(param, int(y)) for y in years])
     rule = param.uprating
     if rule is None:
         return out
-    last_year = param.values[-1][0].year
-    growth = np.full(len(years), rule.fixed)
+    growth = np.asarray(rule.fixed, dtype=float)
     for share, series, name in ((rule.wage, wage_growth, "wage growth"), (rule.prices, inflation, "inflation")):
         if share:
             if series is None:
                 raise ValueError(f"uprating uses {name}, which the model did not provide")
             growth = growth + share * np.asarray(series, dtype=float)
-    level = param.values[-1][1]
-    for i, y in enumerate(years):
-        if y > last_year:
-            level *= 1.0 + growth[i]
-            out[i] = level
+    later = years > param.values[-1][0].year
+    growth = np.broadcast_to(growth, np.broadcast_shapes(growth.shape, years.shape))
+    out = np.broadcast_to(out, growth.shape).copy()
+    if later.any():
+        factors = np.concatenate([np.full((*growth.shape[:-1], 1), param.values[-1][1]), 1.0 + growth[..., later]], axis=-1)
+        out[..., later] = np.multiply.accumulate(factors, axis=-1)[..., 1:]  # v_last x (1 + g) x ..., in year order
     return out
 
 
@@ -74,7 +75,7 @@ def rate_then_rule(
     years = np.asarray(years, dtype=np.int64)
     out = annual(rates, years)
     later = years > rates.values[-1][0].year
-    after = np.full(len(years), rule.fixed)
+    after = np.asarray(rule.fixed, dtype=float)
     if rule.wage:
         after = after + rule.wage * np.asarray(wage_growth, dtype=float)
     if rule.prices:

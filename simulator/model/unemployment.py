@@ -18,7 +18,8 @@ Per draw d and year y (persons and yuan; stocks at year end, flows on them):
                     + skills subsidies (claim rate x N x amount)
 
 Claimants are spread over ages in proportion to the insured and over birth and claim months evenly.
-The base-year stock of recipients is the steady state of the base year's claimants.
+The base-year stock of recipients is the steady state of the base year's claimants (the draws share
+the base year).
 """
 
 from __future__ import annotations
@@ -26,14 +27,17 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from simulator.model.fund import fund_indicators, with_base
+from simulator.dims import AGES, GROUPS
+from simulator.model.context import Context
+from simulator.model.fund import PATH, FundTerms
 from simulator.model.kernels import unemployment as K
+from simulator.model.labels import scheme_dataset, with_base
 from simulator.model.retirement import month_index, retirement_age_months
-from simulator.model.scheme_inputs import AGES, blocks, common, covered
+from simulator.model.schemes import covered, over_draws, require
 from simulator.model.timeline import annual
-from simulator.scenario.schema import GROUPS, Scenario
+from simulator.scenario.schema import Scenario
 
-Indicators = dict[str, tuple[np.ndarray, str, str]]
+SCHEME = "unemployment"
 
 
 def potential_duration(
@@ -106,80 +110,54 @@ def steady_state(claims: float, mix: np.ndarray, reemployment: float, impl: str 
     return end[0]
 
 
-def indicators(
-    scenario: Scenario, demography: xr.Dataset, employee: dict[str, np.ndarray], impl: str = "numba"
-) -> Indicators:
-    """Unemployment-insurance indicators ``name: (values[draw, year], units, long name)`` (module docstring)."""
-    ui, pol = blocks(scenario, "unemployment")
-    c = common(scenario, demography, employee)
-    years, econ, D = c.years, c.econ, c.draws
-    growth = c.growth
-    below, insured = covered(scenario, employee, ui.coverage, c)
-    contributions = annual(pol.rate, years) * c.base_wage * insured  # [D, Y], the base year too (for refunds)
+@over_draws
+def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = "numba") -> tuple[xr.Dataset, FundTerms]:
+    """The scheme's people and cash flows over (draw, year), base year first, and its fund terms
+    (called with one scenario per draw or one for all draws: :func:`simulator.model.schemes.over_draws`)."""
+    ui, pol = require(scenario, SCHEME)
+    years, D, growth = ctx.years, ctx.draws, ctx.growth
+    below, insured = covered(ctx, ui.coverage)
+    contributions = annual(pol.rate, years) * ctx.contribution_base * insured  # [D, Y], the base year too (for refunds)
 
     claim_rate = annual(ui.inflow_rate, years) * annual(ui.take_up, years)
-    mix = duration_mix(scenario, years, below)
+    mix = np.stack([duration_mix(scenario, years, b) for b in below])  # [D or 1, Y, N]
     claimants = claim_rate * insured
     reemployment = annual(ui.reemployment_rate, years)
-    stock0 = steady_state(claimants[0, 0], mix[0], reemployment[0], impl)
-    out, _ = run_kernel(stock0, claimants[:, 1:, None] * mix[None, 1:], reemployment[None, 1:], D, impl)
+    stock0 = steady_state(claimants[0, 0], mix[0, 0], reemployment[0], impl)
+    out, _ = run_kernel(stock0, claimants[:, 1:, None] * mix[:, 1:], reemployment[None, 1:], D, impl)
     months = out[..., K.MONTHS]
 
     benefit = annual(ui.benefit_ratio, years) * annual(ui.minimum_wage, years, **growth)
     medical_rate = annual(ui.medical_contribution, years, **growth)
-    paid = months * benefit[None, 1:]
-    medical = months * medical_rate[None, 1:]
+    paid = months * np.atleast_2d(benefit)[:, 1:]
+    medical = months * np.atleast_2d(medical_rate)[:, 1:]
     refunds = annual(ui.stabilisation_refund, years)[None, 1:] * contributions[:, :-1]
     skills = annual(ui.skills_subsidy.claim_rate, years) * insured * annual(ui.skills_subsidy.amount, years, **growth)
     zero = np.zeros_like(paid)
-    lines = {
+    flows = {
         "contributions": contributions[:, 1:],
         "subsidy": zero,
         "transfers_in": zero,
         "benefits": paid + medical,
         "other_outgo": refunds + skills[:, 1:],
         "transfers_out": zero,
+        "claimants": out[..., K.CLAIMANTS],
+        "recipients": months / 12.0,
+        "benefit_months": months,
+        "reemployed": out[..., K.REEMPLOYED],
+        "exhausted": out[..., K.EXHAUSTED],
+        "unemployment_benefits": paid,
+        "medical_contributions": medical,
+        "stabilisation_refunds": refunds,
+        "skills_subsidies": skills[:, 1:],
     }
-    notes = {
-        "benefits": "unemployment benefits + medical-insurance contributions for recipients",
-        "other_outgo": "job-stabilisation refunds + skills subsidies",
-        "subsidy": "none",
-        "transfers_in": "none",
-        "transfers_out": "none",
+    v = {name: with_base(value) for name, value in flows.items()}
+    v |= {
+        "insured": insured,
+        "contributors": insured.copy(),
+        "beneficiaries": with_base(out[..., K.RECIPIENTS], stock0.sum()),
+        "monthly_benefit": benefit,
+        "wage_bill": insured * ctx.contribution_base,
     }
-    res = fund_indicators(ui.initial.balance, econ.fund_return[1:], lines, notes)
-    recipients = with_base(out[..., K.RECIPIENTS], stock0.sum())
-    res |= {
-        "insured": (insured, "persons", "insured at year end: coverage x urban employment below retirement age"),
-        "contributors": (insured.copy(), "persons", "contributors (= insured)"),
-        "beneficiaries": (recipients, "persons", "benefit recipients at year end"),
-        "benefit": (
-            np.broadcast_to(benefit, insured.shape).copy(),
-            "yuan/month",
-            "unemployment benefit: ratio x minimum wage",
-        ),
-        "wage_bill": (insured * c.base_wage, "yuan", "contribution base of the insured (insured x base)"),
-    }
-    flows = {
-        "claimants": (out[..., K.CLAIMANTS], "persons", "new benefit claims in the year"),
-        "recipients": (months / 12.0, "persons", "average number of recipients in the year (recipient-months / 12)"),
-        "benefit_months": (months, "1", "recipient-months paid in the year"),
-        "reemployed": (out[..., K.REEMPLOYED], "persons", "recipients who found work"),
-        "exhausted": (
-            out[..., K.EXHAUSTED],
-            "persons",
-            "recipients whose benefit ran out or who reached retirement age",
-        ),
-        "unemployment_benefits": (paid, "yuan", "unemployment benefits paid"),
-        "medical_contributions": (medical, "yuan", "medical-insurance contributions paid for recipients"),
-        "stabilisation_refunds": (refunds, "yuan", "job-stabilisation refunds to employers"),
-        "skills_subsidies": (skills[:, 1:], "yuan", "skills-upgrading subsidies"),
-    }
-    res |= {name: (with_base(v), unit, long) for name, (v, unit, long) in flows.items()}
-    with np.errstate(invalid="ignore", divide="ignore"):
-        res["payg_cost_rate"] = (
-            res["expenditure"][0] / res["wage_bill"][0],
-            "1",
-            "expenditure / contribution base of the insured",
-        )
-    return res
+    terms = FundTerms(np.array([float(ui.initial.balance)]), np.array([PATH]))
+    return scheme_dataset(SCHEME, years, v, D), terms

@@ -147,3 +147,19 @@ def _unwrap(annotation: Any) -> Any:
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         return _unwrap(args[0]) if len(args) == 1 else annotation
     return annotation
+
+
+def fitted_summary(files: typing.Sequence[Path]) -> str:
+    """One line for the results' attributes: which fitted values were merged into the scenario."""
+    import yaml
+
+    if not files:
+        return "none"
+    parts = []
+    for file in files:
+        doc = yaml.safe_load(Path(file).read_text(encoding="utf-8")) or {}
+        rows = doc.get("fit", []) if isinstance(doc, dict) else []
+        errors = [abs(row.get("rel_error", 0.0)) for row in rows if isinstance(row, dict)]
+        worst = f", largest |rel. error| {max(errors):.2%}" if errors else ""
+        parts.append(f"{Path(file).name} ({doc.get('date', '?') if isinstance(doc, dict) else '?'}, {len(errors)} targets{worst})")
+    return "; ".join(parts)
