@@ -3,21 +3,13 @@ shipped defaults.yaml is exactly what the script writes."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.conftest import ROOT
-
-_spec = importlib.util.spec_from_file_location("estimate_shocks", ROOT / "scripts" / "estimate_shocks.py")
-es = importlib.util.module_from_spec(_spec)
-sys.modules["estimate_shocks"] = es
-_spec.loader.exec_module(es)
+from tests.uncertainty_support import es
 
 
 @pytest.fixture(scope="module")
