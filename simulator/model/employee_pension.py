@@ -130,7 +130,7 @@ def inputs(scenario: Scenario, ctx: Context) -> Inputs:
         cells=cells[:, 1:],
         pooling_out_rate=annual(ep.pooling.out_rate, years)[None],
         pooling_in_per_retiree=np.atleast_2d(annual(ep.pooling.in_per_retiree, years, **growth)),
-        subsidy=np.atleast_2d(annual(ep.subsidy.path, years, **growth)),
+        subsidy=np.atleast_2d(annual(ep.subsidy.path, years, **growth)) if ep.subsidy.path is not None else np.zeros((1, len(years))),
         balance0=np.array([float(ep.initial.balance)]),
         subsidy_mode=np.array([SUBSIDY_MODES.index(ep.subsidy.mode)]),
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from simulator.scenario.params import Amount, Growth, Rate, Strict, Uprating
 
@@ -65,15 +66,62 @@ class ShortService(Strict):
 
 
 class Subsidy(Strict):
-    mode: Literal["path", "cover_deficit", "keep_nonnegative"] = "path"
-    path: Amount = Field(description="fiscal subsidy (yuan / year), used by mode: path")
+    """Fiscal subsidy to the enterprise fund: a path in yuan (``path``), a share of the enterprise
+    benefits (``share``), the current deficit (``cover_deficit``) or just enough to keep the balance
+    >= 0 (``keep_nonnegative``). The public-institution fund's deficit is covered by budgets in every
+    mode (see :class:`PublicInstitutions`)."""
+
+    mode: Literal["path", "share", "cover_deficit", "keep_nonnegative"] = "path"
+    path: Amount | None = Field(None, description="fiscal subsidy (yuan / year), used by mode: path")
+    share: Rate | None = Field(None, description="fiscal subsidy / enterprise benefits, used by mode: share")
+
+    @model_validator(mode="after")
+    def _one_for_the_mode(self) -> Subsidy:
+        needed = {"path": "path", "share": "share"}.get(self.mode)
+        for name in ("path", "share"):
+            if name == needed and getattr(self, name) is None:
+                raise ValueError(f"mode {self.mode} needs `{name}` (expected a dated value)")
+            if name != needed and getattr(self, name) is not None:
+                raise ValueError(f"`{name}` has no effect with mode {self.mode} (expected it only with mode {name})")
+        return self
 
 
 class Pooling(Strict):
-    """Pooling transfers: central adjustment fund 2018-07..2021, national pooling from 2022."""
+    """Pooling transfers: central adjustment fund 2018-07..2021, national pooling from 2022.
 
-    out_rate: Rate = Field(description="payments out as a share of the contributors' wage bill")
-    in_per_retiree: Amount = Field(description="receipts per retiree (yuan / year)")
+    payments = out_rate x average wage x insured employees of the enterprise scheme (contributors +
+    dormant); receipts = in_per_retiree x enterprise retirees (国发〔2018〕18号: a province pays a share of
+    the wage bill of its insured employees, and receives one national amount per approved retiree)."""
+
+    out_rate: Rate = Field(description="payments out as a share of wage x enterprise insured employees")
+    in_per_retiree: Amount = Field(description="receipts per enterprise retiree (yuan / year)")
+
+
+class PublicInitial(Strict):
+    """Public-institution retirees at the end of the base year."""
+
+    retirees: float = Field(ge=0, description="retirees of government bodies and public institutions (persons)")
+    average_pension: float = Field(ge=0, description="their average pension (yuan / month)")
+    source: str | None = None
+    note: str | None = None
+
+
+class PublicInstitutions(Strict):
+    """Staff and retirees of government bodies and public institutions (机关事业单位), who joined the
+    scheme under 国发〔2015〕2号 (in force 2014-10-01) as their province enrolled them.
+
+    The sector is projected on its own from the base year (staff, careers, retirements, pensions);
+    the scheme counts a share ``enrolment`` of its members and cash flows (0 before the province
+    enrolled them, 1 once all had joined). Contributions and individual accounts start at
+    ``contributes_from``; service before it is deemed. Budgets cover the sector's deficit."""
+
+    enrolment: Rate = Field(description="share of the sector's members and cash flows in the scheme")
+    staff: Amount = Field(description="working members of the sector (persons)")
+    contributes_from: dt.date = Field(description="first day of contributions and accounts (2014-10-01)")
+    base_ratio: Amount = Field(description="contribution base / average wage of the sector's staff")
+    transitional_rate: float = Field(ge=0, le=0.03, description="transitional pension per deemed year, share of the indexed wage")
+    service_density: float = Field(gt=0, le=1, description="years of service per year of age since entry_age")
+    initial: PublicInitial
 
 
 class InitialState(Strict):
@@ -102,8 +150,12 @@ class EmployeePension(Strict):
     transitional_rate: float = Field(ge=0, le=0.03, description="transitional pension per deemed year, share of the indexed wage")
     account_start: int = Field(ge=1990, le=2010, description="year individual accounts began; earlier service is deemed")
     death_grant: Amount = Field(description="funeral and survivor grants per deceased retiree (yuan)")
+    contribution_relief: Rate | None = Field(
+        None, description="share of employer contributions waived (e.g. the 2020 relief); none when absent"
+    )
     flexible: FlexibleShares = FlexibleShares()
     short_service: ShortService
     subsidy: Subsidy
     pooling: Pooling
     initial: InitialState
+    public_institutions: PublicInstitutions | None = None
