@@ -356,3 +356,53 @@ class _Wages:
             key = name.replace("base_province", "province_base")
             if value is not None and key not in used and not (key == "province_base" and value == self.worker.base):
                 self.notes.append(f"{option} {value:g} is not used by {self.rules.name}'s rules")
+
+
+def account_from_history(
+    year: np.ndarray,
+    base: np.ndarray,
+    months: np.ndarray,
+    share: np.ndarray,
+    crediting: np.ndarray,
+    retired: int,
+    account_share: Dated,
+    crediting_rates: Dated,
+    notes: list[str],
+) -> float:
+    """Account balance at retirement from yearly monthly bases (NaN share / crediting: the national rule):
+
+        K_y = K_{y-1} x (1 + r_y x k_y / 12) + c_y + c_y x r_y x (m_y + 1) / 24,   c_y = share_y x base_y x m_y
+
+    k_y = 12, or the months before the retirement month in the year of retirement; m_y the months
+    contributed (at most k_y). The (m + 1) / 24 term is interest on monthly deposits: the 1.083 / 2 of
+    劳办发〔1997〕116号 for a full year (see data/policy/account.yaml)."""
+    retire_year, k_last = retired // 12, retired % 12
+    if year[-1] > retire_year:
+        raise CalcError(f"--history: a row for {year[-1]} is after the retirement year {retire_year}")
+    first_rate_year = crediting_rates.values[0][0].year
+    balance = 0.0
+    assumed_rates = []
+    for i, y in enumerate(year):
+        k = 12 if y < retire_year else k_last
+        m = months[i]
+        if m > k:
+            raise CalcError(f"--history: {m:g} months in {y} but the retirement month leaves {k} (expected at most {k})")
+        s = share[i]
+        if np.isnan(s):
+            if y < account_share.values[0][0].year:
+                raise CalcError(f"--history: no national account share before {account_share.values[0][0].year}: give a share column for {y}")
+            s = _at(account_share, int(y) * 12)
+        r = crediting[i]
+        if np.isnan(r):
+            r = _at(crediting_rates, int(y) * 12)
+            if y <= first_rate_year:
+                assumed_rates.append(int(y))
+        c = s * base[i] * m
+        balance = balance * (1.0 + r * k / 12.0) + c + c * r * (m + 1.0) / 24.0
+    if assumed_rates:
+        notes.append(
+            f"crediting rate for {assumed_rates[0]}-{assumed_rates[-1]}: {_at(crediting_rates, first_rate_year * 12):.2%} "
+            "(the national file's assumption before the unified rates of 2016; give a crediting column for the province's rates)"
+        )
+    notes.append(f"account {balance:,.2f} yuan from the contribution history ({year[0]}-{year[-1]})")
+    return balance

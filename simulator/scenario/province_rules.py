@@ -231,3 +231,22 @@ def load_employee_policy(path: str | os.PathLike[str] | None = None) -> Employee
         loc = ("policy", "employee_pension", *(str(p) for p in err["loc"]))
         where, line, key_path = locate(origins, loc)
         raise ScenarioError(where, line, key_path, _message(err, loc)) from None
+
+
+class AccountRules(Strict):
+    """``data/policy/account.yaml``: the share of the base credited to the account, by year."""
+
+    account_share: Rate
+    new_contribution_interest: str
+
+
+def load_account_rules() -> AccountRules:
+    file = DATA_DIR / "policy" / "account.yaml"
+    data, origins, _ = resolve_extends(file)
+    try:
+        return AccountRules.model_validate(data)
+    except ValidationError as exc:  # a shipped file: only a broken installation gets here
+        err = exc.errors(include_url=False)[0]
+        loc = tuple(str(p) for p in err["loc"])
+        where, line, key_path = locate(origins, loc)
+        raise ScenarioError(where, line, key_path, _message(err, loc)) from None
