@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     import xarray
 
+    from simulator.model.award import Award
     from simulator.scenario.schema import Scenario
 
 
@@ -45,4 +46,75 @@ def run(scenario: Scenario | str | os.PathLike[str]) -> xarray.Dataset:
     return project(loaded, source=scenario, fitted=fitted)  # type: ignore[arg-type]
 
 
-__all__ = ["__version__", "load_scenario", "run"]
+def calc_pension(
+    province: str | None = None,
+    *,
+    city: str | None = None,
+    sex: str | None = None,
+    group: str | None = None,
+    born: str | None = None,
+    work_start: str | None = None,
+    retired: str | None = None,
+    years: float | None = None,
+    deemed_years: float | None = None,
+    pre_account_years: float | None = None,
+    avg_index: float | None = None,
+    transitional_index: float | None = None,
+    account: float | None = None,
+    history: str | os.PathLike[str] | None = None,
+    divisor_months: float | None = None,
+    base: float | None = None,
+    base_province: float | None = None,
+    local_wage: float | None = None,
+    notional_account: float | None = None,
+    wage: float | None = None,
+    rules: str | os.PathLike[str] | None = None,
+    scenario: str | os.PathLike[str] | None = None,
+) -> Award:
+    """One worker's first pension (yuan a month) by the statutory formula and ``province``'s rules
+    (``simulator/data/policy/provinces``, or a rules file ``rules``); see ``docs/calculator.md``.
+
+    Months are ``YYYY-MM``. Inputs left out come from the rules (retirement month, divisor, base,
+    deemed years); ``history`` (a CSV of yearly bases) gives the account instead of ``account``;
+    ``scenario`` takes the retirement schedule, divisors and crediting rates from a scenario file.
+    Raises ``simulator.model.award.CalcError`` (bad input), ``simulator.scenario.province_rules.
+    UnknownProvince`` (no rules for the province) or ``simulator.errors.ScenarioError`` (a bad file).
+    ``award.as_dict()`` gives basic, account, transitional, extra, total (and replacement_rate with ``wage``)."""
+    from simulator.model.award import CalcError, Worker, account_from_history, calc_award
+    from simulator.model.retirement import parse_month
+    from simulator.scenario.load import load_retirement_policy
+    from simulator.scenario.province_rules import load_account_rules, load_employee_policy, load_province_rules
+
+    if province is None and rules is None:
+        raise CalcError("--province: the province whose rules apply is needed (or --rules FILE)")
+    province_rules = load_province_rules(province, rules)
+    if province is not None and rules is not None and province.strip().lower() != province_rules.id:
+        raise CalcError(f"--province {province}: the rules file {rules} is for {province_rules.id}")
+    policy = load_employee_policy(scenario)
+    retirement = load_retirement_policy(scenario)
+    worker = Worker(
+        sex=sex, group=group, born=born, work_start=work_start, retired=retired, years=years,
+        deemed_years=deemed_years, pre_account_years=pre_account_years, avg_index=avg_index,
+        transitional_index=transitional_index, account=account, divisor_months=divisor_months, base=base,
+        base_province=base_province, local_wage=local_wage, notional_account=notional_account, wage=wage, city=city,
+    )  # fmt: skip
+    notes: list[str] = []
+    if history is not None:
+        if account is not None:
+            raise CalcError("--history: give the account balance (--account) or a contribution history, not both")
+        from simulator.io.history import read_history
+
+        rows = read_history(history)
+        probe = calc_award(Worker(**{**worker.__dict__, "account": 0.0}), province_rules, policy.account_divisors, retirement)
+        month = parse_month(probe.inputs["retired"])
+        balance = account_from_history(
+            rows.year, rows.base, rows.months, rows.share, rows.crediting, month,
+            load_account_rules().account_share, policy.crediting_rate, notes,
+        )  # fmt: skip
+        worker = Worker(**{**worker.__dict__, "account": balance})
+    award = calc_award(worker, province_rules, policy.account_divisors, retirement)
+    award.notes.extend(notes)
+    return award
+
+
+__all__ = ["__version__", "calc_pension", "load_scenario", "run"]

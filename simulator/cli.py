@@ -390,6 +390,104 @@ def calc_retirement(
     typer.echo(f"flexible window: {_years_months(early)} to {_years_months(late)}")
 
 
+class Sex(str, Enum):
+    male = "male"
+    female = "female"
+
+
+
+
+@calc.command("pension")
+def calc_pension(
+    province: Annotated[str | None, typer.Option("--province", help="Province id, e.g. jiangxi (see docs/calculator.md).")] = None,
+    city: Annotated[str | None, typer.Option("--city", help="City, e.g. 沈阳市 or shenyang, where it has its own base or rules.")] = None,
+    sex: Annotated[Sex | None, typer.Option("--sex", help="male or female.")] = None,
+    group: Annotated[GroupName | None, typer.Option("--group", help="Retirement group \\[default: M60 for men].")] = None,
+    born: Annotated[str | None, typer.Option("--born", help="Birth month, YYYY-MM.")] = None,
+    work_start: Annotated[str | None, typer.Option("--work-start", help="Month work began, YYYY-MM (for deemed years).")] = None,
+    retired: Annotated[str | None, typer.Option("--retired", help="Retirement month \\[default: statutory, 2024 reform].")] = None,
+    years: Annotated[float | None, typer.Option("--years", help="Contribution years, deemed years included.")] = None,
+    deemed_years: Annotated[float | None, typer.Option("--deemed-years", help="Deemed years before the account.")] = None,
+    pre_account_years: Annotated[float | None, typer.Option("--pre-account-years", help="All years before the account (deemed + actual).")] = None,
+    avg_index: Annotated[float | None, typer.Option("--avg-index", help="Average contribution index (平均缴费指数).")] = None,
+    transitional_index: Annotated[float | None, typer.Option("--transitional-index", help="Index of the transitional pension, where the province has one.")] = None,
+    account: Annotated[float | None, typer.Option("--account", help="Account balance at retirement, yuan.")] = None,
+    history: Annotated[Path | None, typer.Option("--history", help="CSV of yearly bases (year,base[,months,share,crediting]) instead of --account.")] = None,
+    divisor_months: Annotated[float | None, typer.Option("--divisor-months", help="Account divisor \\[default: from the age at retirement].")] = None,
+    base: Annotated[float | None, typer.Option("--base", help="Benefit base (计发基数), yuan/month \\[default: the rules' table].")] = None,
+    base_province: Annotated[float | None, typer.Option("--base-province", help="Provincial base where the city has its own.")] = None,
+    local_wage: Annotated[float | None, typer.Option("--local-wage", help="City's previous-year average monthly wage (Henan).")] = None,
+    notional_account: Annotated[float | None, typer.Option("--notional-account", help="Notional account of the transitional pension (Shanghai, Guangdong).")] = None,
+    wage: Annotated[float | None, typer.Option("--wage", help="Own last monthly wage, for the replacement rate.")] = None,
+    rules: Annotated[Path | None, typer.Option("--rules", help="A rules file of your own (may extend a shipped one).")] = None,
+    scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario for the retirement ages, divisors and crediting rates (and --profiles).")] = None,
+    profiles: Annotated[bool, typer.Option("--profiles", help="First pensions of 0.5/1/2 x average-wage profiles by birth cohort, with and without the 2024 reform.")] = False,
+    outdir: Annotated[Path | None, typer.Option("-o", "--outdir", help="Folder for --profiles \\[default: results/NAME-pension-profiles].")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder (--profiles).")] = False,
+    lang: LangOption = Lang.auto,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """One worker's first pension by the statutory formula and the province's rules (or --profiles)."""
+    from simulator.errors import ScenarioError
+    from simulator.model.award import CalcError
+    from simulator.scenario.province_rules import UnknownProvince
+
+    if profiles:
+        return _pension_profiles(province, scenario, outdir, force, lang, as_json)
+    try:
+        award = simulator.calc_pension(
+            province, city=city, sex=sex.value if sex else None, group=group.value if group else None, born=born,
+            work_start=work_start, retired=retired, years=years, deemed_years=deemed_years,
+            pre_account_years=pre_account_years, avg_index=avg_index, transitional_index=transitional_index,
+            account=account, history=history, divisor_months=divisor_months, base=base, base_province=base_province,
+            local_wage=local_wage, notional_account=notional_account, wage=wage, rules=rules, scenario=scenario,
+        )  # fmt: skip
+    except (CalcError, ScenarioError, UnknownProvince) as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(award.as_dict(), ensure_ascii=False))
+        return
+    from simulator.io.tables import print_award
+
+    print_award(award)
+
+
+def _pension_profiles(province, scenario, outdir, force, lang, as_json) -> None:
+    from simulator.errors import ScenarioError
+    from simulator.io.profiles import profile_table, write_profiles
+    from simulator.io.writers import OutputExists
+    from simulator.model.award import CalcError
+    from simulator.model.profiles import cohort_profiles
+    from simulator.scenario.province_rules import UnknownProvince, load_account_rules, load_province_rules
+
+    if scenario is None:
+        fail("sim calc pension --profiles: give --scenario (e.g. scenarios/jiangxi.yaml) for the wage path and rules")
+    loaded = _load(scenario)
+    region = loaded.region
+    pid = province or (region.id if region.level == "province" else region.province)
+    if pid is None:
+        fail(f"{scenario}: region {region.id} is not a province: give --province for the rules")
+    outdir = outdir or Path("results") / f"{loaded.name}-pension-profiles"
+    if not as_json and outdir.is_dir() and any(outdir.iterdir()) and not force:
+        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
+    try:
+        rows, notes = cohort_profiles(loaded, load_province_rules(pid), load_account_rules())
+    except (CalcError, ScenarioError, UnknownProvince) as exc:
+        fail(str(exc))
+    table = profile_table(rows)
+    if as_json:
+        typer.echo(json.dumps({"scenario": loaded.name, "province": pid, "rows": rows, "notes": notes}, ensure_ascii=False))
+        return
+    try:
+        written = write_profiles(table, notes, outdir, force, lang.value, f"{loaded.name} ({pid} rules)")
+    except OutputExists as exc:
+        fail(str(exc))
+    from simulator.io.profiles import print_profiles
+
+    print_profiles(table, notes, f"{loaded.name}: first pension by birth cohort ({pid} rules)")
+    typer.echo(f"wrote {outdir}: {', '.join(written)}")
+
+
 def _years_months(months: int) -> str:
     y, m = divmod(months, 12)
     return f"{y} years {m} months" if m else f"{y} years"

@@ -258,14 +258,14 @@ def _retirement_month(worker: Worker, born: int | None, policy: Retirement, note
 
 def divisor_at(age_months: int, divisors: dict[int, float]) -> float:
     """Months of account pension at an age in months: the national table at whole ages, linear in
-    between, rounded to 0.1 month (as award sheets print it; an assumption, no official table)."""
+    between, rounded half up to 0.1 month (as award sheets print it; an assumption, no official table)."""
     ages = sorted(divisors)
     age = age_months / 12.0
     if not ages[0] <= age <= ages[-1]:
         raise CalcError(f"--divisor-months: no divisor for a retirement age of {age_months // 12}y{age_months % 12}m "
                         f"(the national table covers {ages[0]}-{ages[-1]})")
     value = float(np.interp(age, ages, [divisors[a] for a in ages]))
-    return round(value, 1)
+    return math.floor(value * 10.0 + 0.5 + 1e-9) / 10.0  # half up, as 137.25 -> 137.3 on the sheets
 
 
 def _divisor(worker: Worker, born: int | None, retired: int, divisors: dict[int, float], notes: list[str]) -> float:
