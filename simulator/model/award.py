@@ -216,9 +216,12 @@ def _month(text: str | None, option: str) -> int | None:
     if text is None:
         return None
     try:
-        return parse_month(text)
+        month = parse_month(text)
     except ValueError as exc:
         raise CalcError(f"{option}: {exc}") from None
+    if not 1900 <= month // 12 <= 2100:
+        raise CalcError(f"{option}: bad month {text!r} (expected YYYY-MM, a year from 1900 to 2100)")
+    return month
 
 
 def _city(rules: ProvinceRules, name: str | None, notes: list[str]) -> tuple[str | None, City | None]:
