@@ -105,7 +105,9 @@ def calc_pension(
         from simulator.io.history import read_history
 
         rows = read_history(history)
-        probe = calc_award(Worker(**{**worker.__dict__, "account": 0.0}), province_rules, policy.account_divisors, retirement)
+        probe = calc_award(
+            Worker(**{**worker.__dict__, "account": 0.0}), province_rules, policy.account_divisors, retirement
+        )
         month = parse_month(probe.inputs["retired"])
         balance = account_from_history(
             rows.year, rows.base, rows.months, rows.share, rows.crediting, month,

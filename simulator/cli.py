@@ -56,7 +56,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-calc = typer.Typer(help="Statutory calculators (retirement age, ...).", no_args_is_help=True)
+calc = typer.Typer(help="Statutory calculators: retirement age, one worker's pension.", no_args_is_help=True)
 app.add_typer(calc, name="calc")
 
 
@@ -395,34 +395,85 @@ class Sex(str, Enum):
     female = "female"
 
 
-
-
 @calc.command("pension")
 def calc_pension(
-    province: Annotated[str | None, typer.Option("--province", help="Province id, e.g. jiangxi (see docs/calculator.md).")] = None,
-    city: Annotated[str | None, typer.Option("--city", help="City, e.g. 沈阳市 or shenyang, where it has its own base or rules.")] = None,
+    province: Annotated[
+        str | None, typer.Option("--province", help="Province id, e.g. jiangxi (see docs/calculator.md).")
+    ] = None,
+    city: Annotated[
+        str | None, typer.Option("--city", help="City, e.g. 沈阳市 or shenyang, where it has its own base or rules.")
+    ] = None,
     sex: Annotated[Sex | None, typer.Option("--sex", help="male or female.")] = None,
-    group: Annotated[GroupName | None, typer.Option("--group", help="Retirement group \\[default: M60 for men].")] = None,
+    group: Annotated[
+        GroupName | None, typer.Option("--group", help="Retirement group \\[default: M60 for men].")
+    ] = None,
     born: Annotated[str | None, typer.Option("--born", help="Birth month, YYYY-MM.")] = None,
-    work_start: Annotated[str | None, typer.Option("--work-start", help="Month work began, YYYY-MM (for deemed years).")] = None,
-    retired: Annotated[str | None, typer.Option("--retired", help="Retirement month \\[default: statutory, 2024 reform].")] = None,
+    work_start: Annotated[
+        str | None, typer.Option("--work-start", help="Month work began, YYYY-MM (for deemed years).")
+    ] = None,
+    retired: Annotated[
+        str | None, typer.Option("--retired", help="Retirement month \\[default: statutory, 2024 reform].")
+    ] = None,
     years: Annotated[float | None, typer.Option("--years", help="Contribution years, deemed years included.")] = None,
-    deemed_years: Annotated[float | None, typer.Option("--deemed-years", help="Deemed years before the account.")] = None,
-    pre_account_years: Annotated[float | None, typer.Option("--pre-account-years", help="All years before the account (deemed + actual).")] = None,
-    avg_index: Annotated[float | None, typer.Option("--avg-index", help="Average contribution index (平均缴费指数).")] = None,
-    transitional_index: Annotated[float | None, typer.Option("--transitional-index", help="Index of the transitional pension, where the province has one.")] = None,
+    deemed_years: Annotated[
+        float | None, typer.Option("--deemed-years", help="Deemed years before the account.")
+    ] = None,
+    pre_account_years: Annotated[
+        float | None, typer.Option("--pre-account-years", help="All years before the account (deemed + actual).")
+    ] = None,
+    avg_index: Annotated[
+        float | None, typer.Option("--avg-index", help="Average contribution index (平均缴费指数).")
+    ] = None,
+    transitional_index: Annotated[
+        float | None,
+        typer.Option("--transitional-index", help="Index of the transitional pension, where the province has one."),
+    ] = None,
     account: Annotated[float | None, typer.Option("--account", help="Account balance at retirement, yuan.")] = None,
-    history: Annotated[Path | None, typer.Option("--history", help="CSV of yearly bases (year,base[,months,share,crediting]) instead of --account.")] = None,
-    divisor_months: Annotated[float | None, typer.Option("--divisor-months", help="Account divisor \\[default: from the age at retirement].")] = None,
-    base: Annotated[float | None, typer.Option("--base", help="Benefit base (计发基数), yuan/month \\[default: the rules' table].")] = None,
-    base_province: Annotated[float | None, typer.Option("--base-province", help="Provincial base where the city has its own.")] = None,
-    local_wage: Annotated[float | None, typer.Option("--local-wage", help="City's previous-year average monthly wage (Henan).")] = None,
-    notional_account: Annotated[float | None, typer.Option("--notional-account", help="Notional account of the transitional pension (Shanghai, Guangdong).")] = None,
-    wage: Annotated[float | None, typer.Option("--wage", help="Own last monthly wage, for the replacement rate.")] = None,
-    rules: Annotated[Path | None, typer.Option("--rules", help="A rules file of your own (may extend a shipped one).")] = None,
-    scenario: Annotated[Path | None, typer.Option("--scenario", help="Scenario for the retirement ages, divisors and crediting rates (and --profiles).")] = None,
-    profiles: Annotated[bool, typer.Option("--profiles", help="First pensions of 0.5/1/2 x average-wage profiles by birth cohort, with and without the 2024 reform.")] = False,
-    outdir: Annotated[Path | None, typer.Option("-o", "--outdir", help="Folder for --profiles \\[default: results/NAME-pension-profiles].")] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history", help="CSV of yearly bases (year,base[,months,share,crediting]) instead of --account."
+        ),
+    ] = None,
+    divisor_months: Annotated[
+        float | None, typer.Option("--divisor-months", help="Account divisor \\[default: from the age at retirement].")
+    ] = None,
+    base: Annotated[
+        float | None, typer.Option("--base", help="Benefit base (计发基数), yuan/month \\[default: the rules' table].")
+    ] = None,
+    base_province: Annotated[
+        float | None, typer.Option("--base-province", help="Provincial base where the city has its own.")
+    ] = None,
+    local_wage: Annotated[
+        float | None, typer.Option("--local-wage", help="City's previous-year average monthly wage (Henan).")
+    ] = None,
+    notional_account: Annotated[
+        float | None,
+        typer.Option("--notional-account", help="Notional account of the transitional pension (Shanghai, Guangdong)."),
+    ] = None,
+    wage: Annotated[
+        float | None, typer.Option("--wage", help="Own last monthly wage, for the replacement rate.")
+    ] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="A rules file of your own (may extend a shipped one).")
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario", help="Scenario for the retirement ages, divisors and crediting rates (and --profiles)."
+        ),
+    ] = None,
+    profiles: Annotated[
+        bool,
+        typer.Option(
+            "--profiles",
+            help="First pensions of 0.5/1/2 x average-wage profiles by birth cohort, with and without the 2024 reform.",
+        ),
+    ] = False,
+    outdir: Annotated[
+        Path | None,
+        typer.Option("-o", "--outdir", help="Folder for --profiles \\[default: results/NAME-pension-profiles]."),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder (--profiles).")] = False,
     lang: LangOption = Lang.auto,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
@@ -476,7 +527,9 @@ def _pension_profiles(province, scenario, outdir, force, lang, as_json) -> None:
         fail(str(exc))
     table = profile_table(rows)
     if as_json:
-        typer.echo(json.dumps({"scenario": loaded.name, "province": pid, "rows": rows, "notes": notes}, ensure_ascii=False))
+        typer.echo(
+            json.dumps({"scenario": loaded.name, "province": pid, "rows": rows, "notes": notes}, ensure_ascii=False)
+        )
         return
     try:
         written = write_profiles(table, notes, outdir, force, lang.value, f"{loaded.name} ({pid} rules)")

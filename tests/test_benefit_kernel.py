@@ -44,8 +44,19 @@ def test_same_bits_as_the_kernel_expression(w, b, years, accrual, k, n, divisor,
     assert monthly_pension.py_func(w, w * b, years, accrual, k / n, divisor, w * b, deemed, rate) == inline
 
 
-def one_retiree(wage: float, wage_prev: float, b: float, k0: float, crediting: float, accrual: float, year: int,
-                service: int, account_start: float, rate: float, divisor: float) -> tuple:
+def one_retiree(
+    wage: float,
+    wage_prev: float,
+    b: float,
+    k0: float,
+    crediting: float,
+    accrual: float,
+    year: int,
+    service: int,
+    account_start: float,
+    rate: float,
+    divisor: float,
+) -> tuple:
     """One man aged 59 with ``service`` years and account ``k0`` who reaches 60 (hazard 1) in ``year``."""
     G, A, S, T = 3, 101, 51, 1
     act0 = np.zeros((G, A, S))
@@ -55,8 +66,20 @@ def one_retiree(wage: float, wage_prev: float, b: float, k0: float, crediting: f
     zeros_gas, zeros_ga = np.zeros((G, A, S)), np.zeros((G, A))
     survival = np.ones((1, T, 2, A))
     series = np.zeros((1, T, L.N_SERIES))
-    series[0, 0, [L.WAGE, L.WAGE_PREV, L.EMPLOYER_RATE, L.EMPLOYEE_RATE, L.CREDITING]] = [wage, wage_prev, 0.16, 0.08, crediting]
-    series[0, 0, [L.BASE_RATIO, L.COMPLIANCE, L.MIN_YEARS, L.YEAR, L.BASIC_ACCRUAL]] = [b, 1.0, 15.0, float(year), accrual]
+    series[0, 0, [L.WAGE, L.WAGE_PREV, L.EMPLOYER_RATE, L.EMPLOYEE_RATE, L.CREDITING]] = [
+        wage,
+        wage_prev,
+        0.16,
+        0.08,
+        crediting,
+    ]
+    series[0, 0, [L.BASE_RATIO, L.COMPLIANCE, L.MIN_YEARS, L.YEAR, L.BASIC_ACCRUAL]] = [
+        b,
+        1.0,
+        15.0,
+        float(year),
+        accrual,
+    ]
     cells = np.zeros((1, T, G, A, L.N_CELLS))
     cells[0, 0, 0, 60, L.HAZARD] = 1.0
     cells[..., L.DIVISOR] = divisor
@@ -69,14 +92,17 @@ def one_retiree(wage: float, wage_prev: float, b: float, k0: float, crediting: f
        accrual=st.floats(0.008, 0.012), year=st.integers(2000, 2060), service=st.integers(15, 45),
        account_start=st.sampled_from([1993.0, 1995.0, 1996.0, 1998.0]), rate=rates,
        divisor=st.sampled_from([139.0, 137.3, 170.0, 195.0]))  # fmt: skip
-def test_kernel_awards_by_the_statutory_function(impl, wage, growth, b, k0, crediting, accrual, year, service,
-                                                 account_start, rate, divisor) -> None:
+def test_kernel_awards_by_the_statutory_function(
+    impl, wage, growth, b, k0, crediting, accrual, year, service, account_start, rate, divisor
+) -> None:
     """The kernel's first pension (single index b, deemed years x transitional rate) equals 12 x monthly_pension
     with the kernel's own per-cell quantities: w = previous-year wage / 12, indexed wage w b, years s + 1,
     account k0 (1 + crediting) + 8% b wage, deemed = max(0, years - (year - account start))."""
     wage_prev = wage / (1.0 + growth)
     out = np.zeros((1, 1, L.N_OUTPUTS))
-    KERNELS[impl](*one_retiree(wage, wage_prev, b, k0, crediting, accrual, year, service, account_start, rate, divisor), out)
+    KERNELS[impl](
+        *one_retiree(wage, wage_prev, b, k0, crediting, accrual, year, service, account_start, rate, divisor), out
+    )
     w = wage_prev / 12.0
     years = service + 1.0
     k = k0 * (1.0 + crediting) + 0.08 * b * wage

@@ -41,7 +41,9 @@ def read_history(path: str | os.PathLike[str]) -> History:
     except FileNotFoundError:
         raise ScenarioError(file, 1, "(file)", "file not found (expected a CSV with columns year,base)") from None
     except UnicodeDecodeError:
-        raise ScenarioError(file, 1, "(file)", "file is not UTF-8 text (expected a CSV with columns year,base)") from None
+        raise ScenarioError(
+            file, 1, "(file)", "file is not UTF-8 text (expected a CSV with columns year,base)"
+        ) from None
     reader = csv.reader(text.splitlines())
     header = [h.strip().lower() for h in next(reader, [])]
     unknown = [h for h in header if h not in COLUMNS]
@@ -54,7 +56,9 @@ def read_history(path: str | os.PathLike[str]) -> History:
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(header):
-            raise ScenarioError(file, line, "(row)", f"{len(cells)} cells for {len(header)} columns (expected one value per column)")
+            raise ScenarioError(
+                file, line, "(row)", f"{len(cells)} cells for {len(header)} columns (expected one value per column)"
+            )
         row = dict(zip(header, (c.strip() for c in cells)))
         lines.append(line)
         for column in COLUMNS:
@@ -69,13 +73,24 @@ def read_history(path: str | os.PathLike[str]) -> History:
             except ValueError:
                 raise ScenarioError(file, line, column, f"{cell!r} is not a number") from None
             lo, hi = RANGES[column]
-            if not (math.isfinite(number) and lo <= number <= hi) or (column in ("year", "months") and number != int(number)):
-                raise ScenarioError(file, line, column, f"{cell} is out of range (expected {'a whole number ' if column in ('year', 'months') else ''}in [{lo:g}, {hi:g}])")
+            if not (math.isfinite(number) and lo <= number <= hi) or (
+                column in ("year", "months") and number != int(number)
+            ):
+                raise ScenarioError(
+                    file,
+                    line,
+                    column,
+                    f"{cell} is out of range (expected {'a whole number ' if column in ('year', 'months') else ''}in [{lo:g}, {hi:g}])",
+                )
             values[column].append(number)
     if not values["year"]:
         raise ScenarioError(file, 1, "(file)", "no rows (expected one row per year of contributions)")
     year = np.array(values["year"], dtype=np.int64)
     if np.any(np.diff(year) <= 0):
         i = int(np.argmax(np.diff(year) <= 0)) + 1
-        raise ScenarioError(file, lines[i], "year", f"{year[i]} does not follow {year[i - 1]} (expected increasing years, each once)")
-    return History(year, *(np.array(values[c], dtype=float) for c in ("base", "months", "share", "crediting")), file=str(file))
+        raise ScenarioError(
+            file, lines[i], "year", f"{year[i]} does not follow {year[i - 1]} (expected increasing years, each once)"
+        )
+    return History(
+        year, *(np.array(values[c], dtype=float) for c in ("base", "months", "share", "crediting")), file=str(file)
+    )

@@ -11,8 +11,23 @@ from simulator.io.writers import write_atomic_dir
 TABLE_FILE = "profiles.csv"
 PLOT_FILE = "replacement_rates.png"
 NOTES_FILE = "notes.txt"
-COLUMNS = ["cohort", "group", "multiple", "career", "reform", "retired", "claim_age", "years", "first_pension",
-           "basic", "account", "transitional", "extra", "final_wage", "replacement_rate"]
+COLUMNS = [
+    "cohort",
+    "group",
+    "multiple",
+    "career",
+    "reform",
+    "retired",
+    "claim_age",
+    "years",
+    "first_pension",
+    "basic",
+    "account",
+    "transitional",
+    "extra",
+    "final_wage",
+    "replacement_rate",
+]
 
 
 def profile_table(rows: list[dict]) -> pd.DataFrame:
@@ -20,7 +35,9 @@ def profile_table(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def write_profiles(table: pd.DataFrame, notes: list[str], outdir: Path, force: bool, lang: str, title: str) -> list[str]:
+def write_profiles(
+    table: pd.DataFrame, notes: list[str], outdir: Path, force: bool, lang: str, title: str
+) -> list[str]:
     """profiles.csv, notes.txt and the plot, written into ``outdir`` atomically."""
 
     def fill(tmp: Path) -> None:
@@ -43,20 +60,30 @@ def plot_replacement_rates(table: pd.DataFrame, path: Path, lang: str, title: st
     groups = list(dict.fromkeys(table["group"]))
     careers = list(dict.fromkeys(table["career"]))
     with plt.rc_context(_fonts(lang)):
-        fig, axes = plt.subplots(len(careers), len(groups), figsize=(4.2 * len(groups), 3.4 * len(careers) + 0.8),
-                                 squeeze=False, sharey=True)
+        fig, axes = plt.subplots(
+            len(careers), len(groups), figsize=(4.2 * len(groups), 3.4 * len(careers) + 0.8), squeeze=False, sharey=True
+        )
         for i, career in enumerate(careers):
             for j, group in enumerate(groups):
                 ax = axes[i, j]
-                for k, (multiple, part) in enumerate(table[(table.group == group) & (table.career == career)].groupby("multiple")):
+                for k, (multiple, part) in enumerate(
+                    table[(table.group == group) & (table.career == career)].groupby("multiple")
+                ):
                     color = f"C{k}"
                     for reform, style in ((True, "-"), (False, "--")):
                         line = part[part.reform == reform]
                         if line.empty:
                             continue
-                        label = f"{multiple:g} × {'平均工资' if zh else 'average wage'}" + ("" if reform else (" (未延迟退休)" if zh else " (no reform)"))
-                        ax.plot(line.cohort, 100 * line.replacement_rate, style, color=color, marker="o", ms=3, label=label)
-                name = {"full": "全职业生涯" if zh else "full career", "short": "最低缴费年限" if zh else "minimum years"}[career]
+                        label = f"{multiple:g} × {'平均工资' if zh else 'average wage'}" + (
+                            "" if reform else (" (未延迟退休)" if zh else " (no reform)")
+                        )
+                        ax.plot(
+                            line.cohort, 100 * line.replacement_rate, style, color=color, marker="o", ms=3, label=label
+                        )
+                name = {
+                    "full": "全职业生涯" if zh else "full career",
+                    "short": "最低缴费年限" if zh else "minimum years",
+                }[career]
                 ax.set_title(f"{group}, {name}")
                 ax.grid(alpha=0.3)
                 ax.set_xlabel("出生年份" if zh else "birth cohort")
@@ -81,7 +108,9 @@ def print_profiles(table: pd.DataFrame, notes: list[str], title: str) -> None:
         part = table[table.career == career]
         keys = list(dict.fromkeys(zip(part.group, part.multiple)))
         name = "full career from 22" if career == "full" else "minimum contribution years"
-        out = Table(title=f"{title}, {name}: replacement rate % with the 2024 reform (without it)", title_justify="left")
+        out = Table(
+            title=f"{title}, {name}: replacement rate % with the 2024 reform (without it)", title_justify="left"
+        )
         out.add_column("cohort", justify="right", no_wrap=True)
         for group, multiple in keys:
             out.add_column(f"{group} {multiple:g}x", justify="right", no_wrap=True)

@@ -136,11 +136,19 @@ def print_award(award, console: Console | None = None) -> None:
     console = console or console_for_tables()
     used = award.inputs
     where = used["province"] + (f", {used['city']}" if used.get("city") else "")
-    out = Table(title=f"first pension ({where}), retired {used['retired']}, divisor {used['divisor_months']:g}", title_justify="left")
+    out = Table(
+        title=f"first pension ({where}), retired {used['retired']}, divisor {used['divisor_months']:g}",
+        title_justify="left",
+    )
     out.add_column("part")
     out.add_column("yuan / month", justify="right")
-    for name, value in (("basic pension", award.basic), ("account pension", award.account),
-                        ("transitional pension", award.transitional), ("extra", award.extra), ("total", award.total)):
+    for name, value in (
+        ("basic pension", award.basic),
+        ("account pension", award.account),
+        ("transitional pension", award.transitional),
+        ("extra", award.extra),
+        ("total", award.total),
+    ):
         out.add_row(name, f"{value:,.2f}")
     if award.replacement_rate is not None:
         out.add_row("replacement rate (of --wage)", f"{award.replacement_rate:.1%}")

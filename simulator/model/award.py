@@ -78,7 +78,11 @@ class Award:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        record = {k: round(v, 2) for k, v in asdict(self).items() if k in ("basic", "account", "transitional", "extra", "total")}
+        record = {
+            k: round(v, 2)
+            for k, v in asdict(self).items()
+            if k in ("basic", "account", "transitional", "extra", "total")
+        }
         if self.replacement_rate is not None:
             record["replacement_rate"] = round(self.replacement_rate, 4)
         record["inputs"] = self.inputs
@@ -121,7 +125,9 @@ def calc_award(worker: Worker, rules: ProvinceRules, divisors: dict[int, float],
     low = basic_rule.low_index
     if low is not None and index < low.threshold:
         a = index / low.threshold
-        notes.append(f"average index {index:g} is below {low.threshold:g}: the first term is multiplied by a = {a:.4f} ({rules.name} rule)")
+        notes.append(
+            f"average index {index:g} is below {low.threshold:g}: the first term is multiplied by a = {a:.4f} ({rules.name} rule)"
+        )
     first = wages.get(basic_rule.first)
     second = wages.get(basic_rule.second)
     basic = basic_pension(first * a, second * index, years, basic_rule.accrual)
@@ -133,10 +139,14 @@ def calc_award(worker: Worker, rules: ProvinceRules, divisors: dict[int, float],
     if trans_rule.index == "transitional" and j is None:
         j = index
         if t_years > 0 and trans_rule.shape != "one":
-            notes.append("no transitional index given: the average index is used in the transitional pension (assumption)")
+            notes.append(
+                "no transitional index given: the average index is used in the transitional pension (assumption)"
+            )
     elif trans_rule.index == "average":
         if j is not None:
-            notes.append(f"--transitional-index {j:g} is not used: {rules.name}'s transitional pension uses the average index")
+            notes.append(
+                f"--transitional-index {j:g} is not used: {rules.name}'s transitional pension uses the average index"
+            )
         j = index
     f = {"index": j, "half_one_plus_index": (1.0 + j) / 2.0, "one": 1.0}[trans_rule.shape]
     rate = _at(trans_rule.rate, retired)
@@ -191,11 +201,22 @@ def calc_award(worker: Worker, rules: ProvinceRules, divisors: dict[int, float],
 
 
 def _check_numbers(worker: Worker) -> None:
-    positive = {"years": "--years", "avg_index": "--avg-index", "divisor_months": "--divisor-months", "base": "--base",
-                "base_province": "--base-province", "local_wage": "--local-wage", "wage": "--wage"}
-    non_negative = {"deemed_years": "--deemed-years", "pre_account_years": "--pre-account-years",
-                    "transitional_index": "--transitional-index", "account": "--account",
-                    "notional_account": "--notional-account"}
+    positive = {
+        "years": "--years",
+        "avg_index": "--avg-index",
+        "divisor_months": "--divisor-months",
+        "base": "--base",
+        "base_province": "--base-province",
+        "local_wage": "--local-wage",
+        "wage": "--wage",
+    }
+    non_negative = {
+        "deemed_years": "--deemed-years",
+        "pre_account_years": "--pre-account-years",
+        "transitional_index": "--transitional-index",
+        "account": "--account",
+        "notional_account": "--notional-account",
+    }
     for name, option in (*positive.items(), *non_negative.items()):
         value = getattr(worker, name)
         if value is None:
@@ -203,9 +224,13 @@ def _check_numbers(worker: Worker) -> None:
         if not math.isfinite(value):
             raise CalcError(f"{option}: {value} is not a finite number")
         if value < 0 or (name in positive and value == 0):
-            raise CalcError(f"{option}: {value:g} is out of range (expected a {'positive' if name in positive else 'non-negative'} number)")
+            raise CalcError(
+                f"{option}: {value:g} is out of range (expected a {'positive' if name in positive else 'non-negative'} number)"
+            )
     if worker.years is not None and worker.years > 60:
-        raise CalcError(f"--years: {worker.years:g} contribution years is more than a working life (expected at most 60)")
+        raise CalcError(
+            f"--years: {worker.years:g} contribution years is more than a working life (expected at most 60)"
+        )
     for name, option in (("deemed_years", "--deemed-years"), ("pre_account_years", "--pre-account-years")):
         value = getattr(worker, name)
         if value is not None and worker.years is not None and value > worker.years + 1e-9 and name == "deemed_years":
@@ -238,7 +263,9 @@ def _retirement_month(worker: Worker, born: int | None, policy: Retirement, note
     retired = _month(worker.retired, "--retired")
     group = worker.group
     if group is not None and worker.sex is not None and group not in GROUP_OF_SEX.get(worker.sex, ()):
-        raise CalcError(f"--group: {group} is not a group of {worker.sex} workers (expected {' or '.join(GROUP_OF_SEX[worker.sex])})")
+        raise CalcError(
+            f"--group: {group} is not a group of {worker.sex} workers (expected {' or '.join(GROUP_OF_SEX[worker.sex])})"
+        )
     if retired is not None:
         if born is not None and retired <= born:
             raise CalcError(f"--retired: {worker.retired} is not after the birth month {worker.born}")
@@ -247,7 +274,9 @@ def _retirement_month(worker: Worker, born: int | None, policy: Retirement, note
         raise CalcError("--retired: give the retirement month, or --born (and --group) to take it from the 2024 reform")
     if group is None:
         if worker.sex != "male":
-            raise CalcError("--group: a woman's retirement group (F55 or F50) is needed to find her retirement month (or give --retired)")
+            raise CalcError(
+                "--group: a woman's retirement group (F55 or F50) is needed to find her retirement month (or give --retired)"
+            )
         group = "M60"
     reached = statutory_retirement(policy, group, np.asarray(born))
     retired = int(reached["month"])
@@ -265,8 +294,10 @@ def divisor_at(age_months: int, divisors: dict[int, float]) -> float:
     ages = sorted(divisors)
     age = age_months / 12.0
     if not ages[0] <= age <= ages[-1]:
-        raise CalcError(f"--divisor-months: no divisor for a retirement age of {age_months // 12}y{age_months % 12}m "
-                        f"(the national table covers {ages[0]}-{ages[-1]})")
+        raise CalcError(
+            f"--divisor-months: no divisor for a retirement age of {age_months // 12}y{age_months % 12}m "
+            f"(the national table covers {ages[0]}-{ages[-1]})"
+        )
     value = float(np.interp(age, ages, [divisors[a] for a in ages]))
     return math.floor(value * 10.0 + 0.5 + 1e-9) / 10.0  # half up, as 137.25 -> 137.3 on the sheets
 
@@ -300,20 +331,41 @@ def _transitional_years(worker: Worker, kind: str, account_start: int, notes: li
     if kind == "deemed" and worker.deemed_years is not None:
         return worker.deemed_years, "deemed"
     if before is not None:
-        notes.append(f"{kind.replace('_', '-')} years {before:.4g}: from the work start to the account start {month_text(account_start)}")
+        notes.append(
+            f"{kind.replace('_', '-')} years {before:.4g}: from the work start to the account start {month_text(account_start)}"
+        )
         return before, kind
     if kind == "pre_account" and worker.deemed_years is not None:
-        notes.append("no pre-account years given: the deemed years are used (assumption: no contributions before the account)")
+        notes.append(
+            "no pre-account years given: the deemed years are used (assumption: no contributions before the account)"
+        )
         return worker.deemed_years, "deemed"
     option = "--pre-account-years" if kind == "pre_account" else "--deemed-years"
-    raise CalcError(f"{option}: needed for the transitional pension (or --work-start to count them to {month_text(account_start)})")
+    raise CalcError(
+        f"{option}: needed for the transitional pension (or --work-start to count them to {month_text(account_start)})"
+    )
 
 
 class _Wages:
     """The base, the provincial base and the city's average wage, each read when first needed."""
 
-    def __init__(self, rules: ProvinceRules, city: City | None, city_key: str | None, worker: Worker, retired: int, notes: list[str]):
-        self.rules, self.city, self.city_key, self.worker, self.retired, self.notes = rules, city, city_key, worker, retired, notes
+    def __init__(
+        self,
+        rules: ProvinceRules,
+        city: City | None,
+        city_key: str | None,
+        worker: Worker,
+        retired: int,
+        notes: list[str],
+    ):
+        self.rules, self.city, self.city_key, self.worker, self.retired, self.notes = (
+            rules,
+            city,
+            city_key,
+            worker,
+            retired,
+            notes,
+        )
         self.used: dict[str, float] = {}
 
     def get(self, name: str) -> float:
@@ -326,7 +378,11 @@ class _Wages:
         if name == "base":
             if w.base is not None:
                 return w.base
-            what = f"{self.city.name} base" if self.city is not None and rules.city_base(self.city) is not rules.base else f"{rules.name} base"
+            what = (
+                f"{self.city.name} base"
+                if self.city is not None and rules.city_base(self.city) is not rules.base
+                else f"{rules.name} base"
+            )
             return self._table(rules.city_base(self.city), what, "--base")
         if name == "province_base":
             if w.base_province is not None:
@@ -348,9 +404,13 @@ class _Wages:
         last = table.values[-1][0]
         month = self.retired
         if month < first.year * 12 + first.month - 1:
-            raise CalcError(f"{option}: the rules hold no {what} before {first:%Y-%m} (retirement {month_text(month)}); give {option}")
+            raise CalcError(
+                f"{option}: the rules hold no {what} before {first:%Y-%m} (retirement {month_text(month)}); give {option}"
+            )
         if month // 12 > last.year:
-            self.notes.append(f"the {what} of {month // 12} is not in the rules: the latest ({last.year}) is used, as provisional awards do")
+            self.notes.append(
+                f"the {what} of {month // 12} is not in the rules: the latest ({last.year}) is used, as provisional awards do"
+            )
         return _at(table, month)
 
     def report_unused(self, used: set[str]) -> None:
@@ -389,11 +449,15 @@ def account_from_history(
         k = 12 if y < retire_year else k_last
         m = months[i]
         if m > k:
-            raise CalcError(f"--history: {m:g} months in {y} but the retirement month leaves {k} (expected at most {k})")
+            raise CalcError(
+                f"--history: {m:g} months in {y} but the retirement month leaves {k} (expected at most {k})"
+            )
         s = share[i]
         if np.isnan(s):
             if y < account_share.values[0][0].year:
-                raise CalcError(f"--history: no national account share before {account_share.values[0][0].year}: give a share column for {y}")
+                raise CalcError(
+                    f"--history: no national account share before {account_share.values[0][0].year}: give a share column for {y}"
+                )
             s = _at(account_share, int(y) * 12)
         r = crediting[i]
         if np.isnan(r):

@@ -21,12 +21,15 @@ said in the table's notes). :func:`scenario_wages` is the one place that reads t
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from itertools import product
 
 import numpy as np
 
 from simulator.model.award import CalcError, Worker, account_from_history, calc_award, month_text
 from simulator.model.retirement import min_contribution_years, month_index, statutory_retirement
 from simulator.model.timeline import annual
+from simulator.scenario.employee_pension import EmployeePensionPolicy
 from simulator.scenario.province_rules import AccountRules, ProvinceRules
 from simulator.scenario.schema import Retirement, Scenario
 
@@ -57,6 +60,20 @@ def scenario_wages(scenario: Scenario, first_year: int) -> tuple[np.ndarray, np.
     return years, wage, notes
 
 
+@dataclass(frozen=True)
+class _Setting:
+    """What every profile of one run shares: rules, policy and the wage path (yuan / year by year)."""
+
+    rules: ProvinceRules
+    account_rules: AccountRules
+    policy: EmployeePensionPolicy
+    years: np.ndarray
+    wage: np.ndarray
+
+    def wage_of(self, year: np.ndarray | int) -> np.ndarray:
+        return self.wage[np.asarray(year) - self.years[0]]
+
+
 def cohort_profiles(
     scenario: Scenario,
     rules: ProvinceRules,
@@ -65,42 +82,41 @@ def cohort_profiles(
     multiples: tuple[float, ...] = MULTIPLES,
 ) -> tuple[list[dict], list[str]]:
     """Rows (one per cohort x group x multiple x career x reform on/off) and the notes of the table."""
-    policy = scenario.policy.employee_pension
     retirement = scenario.policy.retirement
     without = retirement.model_copy(update={"reform": False})
     years, wage, notes = scenario_wages(scenario, min(cohorts) + ENTRY_AGE)
+    setting = _Setting(rules, account_rules, scenario.policy.employee_pension, years, wage)
     out = []
     for reform, rpolicy in ((True, retirement), (False, without)):
         if not reform and not retirement.reform:
             continue  # the scenario itself is pre-reform: no second variant
-        for cohort in cohorts:
-            for group, sex in GROUPS.items():
-                born = int(month_index(cohort, 7))
-                claim = statutory_retirement(rpolicy, group, np.asarray(born))
-                retired, age = int(claim["month"]), int(claim["age_months"])
-                if retired // 12 > years[-1]:
-                    continue
-                for multiple in multiples:
-                    for career in CAREERS:
-                        row = _profile(scenario, rules, account_rules, policy, rpolicy, years, wage, born, retired, group, sex,
-                                       multiple, career)
-                        row.update(cohort=cohort, group=group, multiple=multiple, career=career, reform=reform,
-                                   retired=month_text(retired), claim_age=round(age / 12.0, 2))
-                        out.append(row)
-    notes.append("benefit base = the scenario's previous-year average monthly wage; replacement rate = first pension / own final monthly wage")
-    notes.append("accounts are credited from 1998 (or the later account start): earlier years of an account count as contribution years only")
+        for cohort, (group, sex), multiple, career in product(cohorts, GROUPS.items(), multiples, CAREERS):
+            born = int(month_index(cohort, 7))
+            claim = statutory_retirement(rpolicy, group, np.asarray(born))
+            retired, age = int(claim["month"]), int(claim["age_months"])
+            if retired // 12 > years[-1]:
+                continue
+            row = _profile(setting, rpolicy, born, retired, group, sex, multiple, career)
+            row.update(cohort=cohort, group=group, multiple=multiple, career=career, reform=reform,
+                       retired=month_text(retired), claim_age=round(age / 12.0, 2))  # fmt: skip
+            out.append(row)
+    notes.append("benefit base = the scenario's previous-year average monthly wage; "
+                 "replacement rate = first pension / own final monthly wage")  # fmt: skip
+    notes.append("accounts are credited from 1998 (or the later account start): "
+                 "earlier years of an account count as contribution years only")  # fmt: skip
     return out, notes
 
 
-def _profile(scenario, rules, account_rules, policy, rpolicy: Retirement, years, wage, born, retired, group, sex, multiple,
-             career) -> dict:
+def _profile(setting: _Setting, rpolicy: Retirement, born: int, retired: int, group: str, sex: str, multiple: float,
+             career: str) -> dict:  # fmt: skip
+    rules, policy = setting.rules, setting.policy
     claim_year = retired // 12
     if career == "full":
         start = born + 12 * ENTRY_AGE
         service = (retired - start) / 12.0
     else:
         service = float(min_contribution_years(rpolicy, np.asarray(retired)))
-        start = retired - int(round(12 * service))
+        start = retired - round(12 * service)
     account_start = month_index(*map(int, rules.account_start.split("-")))
     deemed = max(0.0, (int(account_start) - start) / 12.0)
     index = min(max(multiple, policy.base_floor), policy.base_cap)
@@ -111,19 +127,19 @@ def _profile(scenario, rules, account_rules, policy, rpolicy: Retirement, years,
     balance = 0.0
     if keep.any():
         rows, months = rows[keep], months[keep]
-        base = index * wage[rows - years[0]] / 12.0
+        base = index * setting.wage_of(rows) / 12.0
         nan = np.full(len(rows), math.nan)
         balance = account_from_history(rows, base, months, nan, annual(policy.crediting_rate, rows), retired,
-                                       account_rules.account_share, policy.crediting_rate, [])
-    prev_wage = wage[claim_year - 1 - years[0]] / 12.0
-    final_wage = multiple * wage[claim_year - years[0]] / 12.0
+                                       setting.account_rules.account_share, policy.crediting_rate, [])  # fmt: skip
+    prev_wage = float(setting.wage_of(claim_year - 1)) / 12.0
+    final_wage = multiple * float(setting.wage_of(claim_year)) / 12.0
     worker = Worker(sex=sex, group=group, born=month_text(born), retired=month_text(retired), years=service,
                     deemed_years=deemed, pre_account_years=deemed, avg_index=index, account=balance, base=prev_wage,
-                    base_province=prev_wage, local_wage=prev_wage, wage=final_wage)
+                    base_province=prev_wage, local_wage=prev_wage, wage=final_wage)  # fmt: skip
     try:
         award = calc_award(worker, rules, policy.account_divisors, rpolicy)
     except CalcError as exc:
         raise CalcError(f"profile {group} born {month_text(born)}: {exc}") from None
     return {"years": round(service, 2), "first_pension": award.total, "basic": award.basic, "account": award.account,
             "transitional": award.transitional, "extra": award.extra, "replacement_rate": award.replacement_rate,
-            "final_wage": final_wage}
+            "final_wage": final_wage}  # fmt: skip

@@ -30,9 +30,9 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from simulator.errors import ScenarioError
+from simulator.scenario.employee_pension import EmployeePensionPolicy
 from simulator.scenario.extends import DATA_DIR, locate, resolve_extends
 from simulator.scenario.load import _message
-from simulator.scenario.employee_pension import EmployeePensionPolicy
 from simulator.scenario.params import Amount, Rate, Strict, parse_date
 
 BaseName = Literal["base", "province_base", "local_wage"]
@@ -141,7 +141,9 @@ class ProvinceRules(Strict):
     def _tiers_known(self) -> ProvinceRules:
         for key, city in self.cities.items():
             if city.tier is not None and city.tier not in self.tiers:
-                raise ValueError(f"city {key}: tier {city.tier!r} is not among tiers ({', '.join(self.tiers) or 'none'})")
+                raise ValueError(
+                    f"city {key}: tier {city.tier!r} is not among tiers ({', '.join(self.tiers) or 'none'})"
+                )
         return self
 
     def city(self, name: str) -> tuple[str, City]:
@@ -205,7 +207,7 @@ def load_province_rules(province: str | None = None, path: str | os.PathLike[str
     try:
         return ProvinceRules.model_validate(data)
     except ValidationError as exc:
-        err = sorted(exc.errors(include_url=False), key=lambda e: e["type"] == "missing")[0]
+        err = min(exc.errors(include_url=False), key=lambda e: e["type"] == "missing")
         loc = tuple(str(p) for p in err["loc"] if p != "[key]")
         where, line, key_path = locate(origins, loc)
         if err["type"] == "extra_forbidden":
