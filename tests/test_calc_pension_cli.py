@@ -88,3 +88,21 @@ def test_profiles_show_what_the_reform_does(jiangxi_path) -> None:
         assert full.loc[True, "replacement_rate"] > full.loc[False, "replacement_rate"]
     assert t.loc[(1990, "M60", 1.0, "short", True), "years"] == 20
     assert t.loc[(1990, "M60", 1.0, "short", False), "years"] == 15
+
+
+def test_scenario_gives_the_pre_reform_ages() -> None:
+    """--scenario with policy.retirement.reform: false: a man born 1970-03 retires at 60 (2030-03), not at 61y4m
+    (62 months after 1965-01: 62 // 4 + 1 = 16 months of delay, 2031-07)."""
+    args = ["calc", "pension", "--province", "jiangxi", "--sex", "male", "--born", "1970-03", "--years", "30",
+            "--avg-index", "1", "--account", "100000", "--deemed-years", "0", "--json"]  # fmt: skip
+    reform = json.loads(runner.invoke(app, args).stdout)["inputs"]["retired"]
+    pre = json.loads(runner.invoke(app, [*args, "--scenario", "scenarios/jiangxi_pre_reform.yaml"]).stdout)
+    assert (reform, pre["inputs"]["retired"]) == ("2031-07", "2030-03")
+
+
+def test_profiles_of_a_pre_reform_scenario_are_labelled_so() -> None:
+    result = runner.invoke(
+        app, ["calc", "pension", "--profiles", "--scenario", "scenarios/jiangxi_pre_reform.yaml", "--json"]
+    )
+    rows = json.loads(result.stdout)["rows"]
+    assert rows and not any(r["reform"] for r in rows)

@@ -87,9 +87,9 @@ def cohort_profiles(
     years, wage, notes = scenario_wages(scenario, min(cohorts) + ENTRY_AGE)
     setting = _Setting(rules, account_rules, scenario.policy.employee_pension, years, wage)
     out = []
-    for reform, rpolicy in ((True, retirement), (False, without)):
-        if not reform and not retirement.reform:
-            continue  # the scenario itself is pre-reform: no second variant
+    variants = (retirement, without) if retirement.reform else (retirement,)  # a pre-reform scenario: one variant
+    for rpolicy in variants:
+        reform = rpolicy.reform
         for cohort, (group, sex), multiple, career in product(cohorts, GROUPS.items(), multiples, CAREERS):
             born = int(month_index(cohort, 7))
             claim = statutory_retirement(rpolicy, group, np.asarray(born))
