@@ -13,8 +13,8 @@ A rules file says, each with its document:
   which years (deemed years, or all years before the account);
 - ``additions``: flat amounts and amounts per whole contribution year (加发, 补贴, 调节金), in
   the transitional or the extra part, as the award sheets show them;
-- ``cities``: cities with their own base (e.g. 沈阳, 深圳) or their own average wage (Henan),
-  or a tier of bases (Hubei), and city rules that replace the province's (深圳).
+- ``cities``: cities with their own base (e.g. 沈阳, 深圳, Hubei's cities) or their own average
+  wage (Henan), and city rules that replace the province's (深圳).
 
 Same language as scenarios: strict keys, dated values, ``source`` on every figure; the file is
 read with line numbers, so a bad key is one line naming file, line and key path.
@@ -27,7 +27,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator
 
 from simulator.errors import ScenarioError
 from simulator.scenario.employee_pension import EmployeePensionPolicy
@@ -98,13 +98,12 @@ class Addition(Strict):
 
 
 class City(Strict):
-    """A city with its own base, its own average wage, or a tier of bases; ``rules`` replace the
-    province's parts for this city."""
+    """A city with its own base or its own average wage; ``basic``, ``transitional``, ``additions``
+    and ``account_start`` replace the province's for this city."""
 
     name: str = Field(description="Chinese name, e.g. 沈阳市")
     base: Amount | None = None
     local_wage: Amount | None = Field(None, description="previous-year average monthly wage of the city (Henan)")
-    tier: str | None = None
     basic: BasicRule | None = None
     transitional: TransitionalRule | None = None
     additions: tuple[Addition, ...] | None = None
@@ -128,7 +127,6 @@ class ProvinceRules(Strict):
     basic: BasicRule
     transitional: TransitionalRule
     additions: tuple[Addition, ...] = ()
-    tiers: dict[str, Amount] = Field(default_factory=dict, description="bases of city tiers (Hubei)")
     cities: dict[str, City] = Field(default_factory=dict)
     note: str | None = None
 
@@ -137,30 +135,25 @@ class ProvinceRules(Strict):
     def _start(cls, value: object) -> str:
         return _month(value)
 
-    @model_validator(mode="after")
-    def _tiers_known(self) -> ProvinceRules:
-        for key, city in self.cities.items():
-            if city.tier is not None and city.tier not in self.tiers:
-                raise ValueError(
-                    f"city {key}: tier {city.tier!r} is not among tiers ({', '.join(self.tiers) or 'none'})"
-                )
-        return self
-
     def city(self, name: str) -> tuple[str, City]:
-        """The city whose key or Chinese name is ``name`` (with or without 市); KeyError if none."""
-        wanted = name.strip().removesuffix("市")
+        """The city whose key is ``name``, or whose Chinese name without 市/州/林区 is in ``name``
+        (so 沈阳, 沈阳市 and 辽宁省沈阳市 all name Shenyang); KeyError if none."""
+        given = name.strip()
         for key, city in self.cities.items():
-            if wanted in (key, city.name.removesuffix("市")):
+            if given.lower() == key or _short(city.name) in given:
                 return key, city
         raise KeyError(name)
 
     def city_base(self, city: City | None) -> Amount:
-        """The base table that applies in ``city`` (its own, its tier's, or the province's)."""
-        if city is not None and city.base is not None:
-            return city.base
-        if city is not None and city.tier is not None:
-            return self.tiers[city.tier]
-        return self.base
+        """The base table that applies in ``city`` (its own, or the province's)."""
+        return city.base if city is not None and city.base is not None else self.base
+
+
+def _short(name: str) -> str:
+    for suffix in ("林区", "市", "州"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
 
 
 def on(month: str, table: Amount) -> float:
