@@ -24,6 +24,7 @@ Every such choice is listed in :attr:`Award.notes`.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import asdict, dataclass, field
 
@@ -318,8 +319,6 @@ def _divisor(worker: Worker, born: int | None, retired: int, divisors: dict[int,
 
 
 def _at(table: Dated, month: int) -> float:
-    import datetime as dt
-
     return table.at(dt.date(month // 12, month % 12 + 1, 1))
 
 
