@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from simulator.model.kernels import employee_layout as L
 from simulator.model.kernels.benefit import account_pension, basic_pension, monthly_pension, transitional_pension
-from simulator.model.kernels.employee_pension import GROUP_SEX, employee_pension_numba, employee_pension_numpy
+from simulator.dims import SEX_OF_GROUP
+from simulator.model.kernels.employee_pension import employee_pension_numba, employee_pension_numpy
 
 KERNELS = {"numba": employee_pension_numba, "numpy": employee_pension_numpy}
 
@@ -37,8 +38,8 @@ def test_golden_parts() -> None:
        k=st.floats(0.0, 2e6), n=st.floats(0.01, 1e4), divisor=st.floats(56.0, 233.0), deemed=st.floats(0.0, 30.0),
        rate=rates)  # fmt: skip
 def test_same_bits_as_the_kernel_expression(w, b, years, accrual, k, n, divisor, deemed, rate) -> None:
-    """The kernel's inline expression (step 6 of employee_pension.py, copied here) and monthly_pension called
-    with the kernel's own quantities give the same float, so the kernel can call it without changing a bit."""
+    """The kernel's former inline expression (step 6 of employee_pension.py, copied here) and monthly_pension
+    called with the kernel's own quantities give the same float: the kernel calls it and no result moved."""
     inline = (w + w * b) * 0.5 * years * accrual + k / n / divisor + w * b * deemed * rate
     assert monthly_pension(w, w * b, years, accrual, k / n, divisor, w * b, deemed, rate) == inline
     assert monthly_pension.py_func(w, w * b, years, accrual, k / n, divisor, w * b, deemed, rate) == inline
@@ -59,11 +60,11 @@ def one_retiree(
 ) -> tuple:
     """One man aged 59 with ``service`` years and account ``k0`` who reaches 60 (hazard 1) in ``year``."""
     G, A, S, T = 3, 101, 51, 1
-    act0 = np.zeros((G, A, S))
-    act0[0, 59, service] = 1.0
-    kact0 = np.zeros((G, A, S))
-    kact0[0, 59, service] = k0
-    zeros_gas, zeros_ga = np.zeros((G, A, S)), np.zeros((G, A))
+    act0 = np.zeros((1, G, A, S))
+    act0[0, 0, 59, service] = 1.0
+    kact0 = np.zeros((1, G, A, S))
+    kact0[0, 0, 59, service] = k0
+    zeros_gas, zeros_ga = np.zeros((1, G, A, S)), np.zeros((1, G, A))
     survival = np.ones((1, T, 2, A))
     series = np.zeros((1, T, L.N_SERIES))
     series[0, 0, [L.WAGE, L.WAGE_PREV, L.EMPLOYER_RATE, L.EMPLOYEE_RATE, L.CREDITING]] = [
@@ -80,11 +81,11 @@ def one_retiree(
         float(year),
         accrual,
     ]
+    series[0, 0, [L.ACCOUNT_START, L.TRANSITIONAL_RATE, L.BUY_RATE]] = [account_start, rate, 0.0]
     cells = np.zeros((1, T, G, A, L.N_CELLS))
     cells[0, 0, 0, 60, L.HAZARD] = 1.0
     cells[..., L.DIVISOR] = divisor
-    return (act0, zeros_gas, kact0, zeros_gas, zeros_ga, zeros_ga, 0.0, survival, series, cells, GROUP_SEX,
-            account_start, rate, 0.0, L.SUBSIDY_PATH)  # fmt: skip
+    return (act0, zeros_gas, kact0, zeros_gas, zeros_ga, zeros_ga, survival, series, cells, SEX_OF_GROUP)
 
 
 @pytest.mark.parametrize("impl", KERNELS)

@@ -43,7 +43,7 @@ ENTRY_AGE = 22
 def scenario_wages(scenario: Scenario, first_year: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """Average wage (yuan / year) for ``first_year`` .. horizon from the scenario's economy paths,
     run back before the base year at the scenario's wage growth of its first year."""
-    from simulator.model.employee_pension import economy_paths  # the paths may move: read them here only
+    from simulator.model.economy import economy_paths  # the paths may move: read them here only
 
     econ = economy_paths(scenario)
     notes = []

@@ -24,7 +24,8 @@ per-person average is kept):
    actives gain one contribution year (s -> s+1).
 6. Retirement: a share ``hazard`` of each cell reaches its statutory age. Those with
    s >= minimum years retire with the annual pension
-   ``12 x [ (w + w b) / 2 x s x accrual (1%)  +  K / divisor  +  w b x deemed x transitional% ]``,
+   ``12 x [ (w + w b) / 2 x s x accrual (1%)  +  K / divisor  +  w b x deemed x transitional% ]``
+   (:func:`simulator.model.kernels.benefit.monthly_pension`, the calculator's formula),
    w = previous-year average monthly wage, b = base ratio, K = own account balance,
    deemed = max(0, s - (year - account start)). New pensions are paid for half the year.
    Of those short of the minimum, a share ``buy_rate`` buy the missing years (a lump sum of
@@ -42,6 +43,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from simulator.model.kernels.benefit import monthly_pension
 from simulator.model.kernels.employee_layout import (
     ACCOUNTS_OUT,
     ACCOUNT_BALANCE,
@@ -334,10 +336,9 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                         deemed = years - deemed_cut
                         if deemed < 0.0:
                             deemed = 0.0
-                        monthly = (
-                            (w_month + w_month * sr[BASE_RATIO]) * 0.5 * years * sr[BASIC_ACCRUAL]
-                            + k / n / cl[DIVISOR]
-                            + w_month * sr[BASE_RATIO] * deemed * transitional_rate
+                        indexed = w_month * sr[BASE_RATIO]
+                        monthly = monthly_pension(
+                            w_month, indexed, years, sr[BASIC_ACCRUAL], k / n, cl[DIVISOR], indexed, deemed, transitional_rate
                         )
                         award = 12.0 * monthly * n
                         r += n
@@ -484,8 +485,11 @@ def employee_pension_numpy(
         w_month = (col(WAGE_PREV) / 12.0)[:, None, None, None]
         b = col(BASE_RATIO)[:, None, None, None]
         per_head = np.divide(k_retiring, retiring, out=np.zeros_like(k_retiring), where=retiring > 0)
-        monthly = (w_month + w_month * b) / 2 * credited * col(BASIC_ACCRUAL)[:, None, None, None] + per_head / cl[..., DIVISOR][..., None]
-        monthly = monthly + w_month * b * deemed * col(TRANSITIONAL_RATE)[:, None, None, None]
+        indexed = w_month * b
+        monthly = monthly_pension.py_func(
+            w_month, indexed, credited, col(BASIC_ACCRUAL)[:, None, None, None], per_head, cl[..., DIVISOR][..., None],
+            indexed, deemed, col(TRANSITIONAL_RATE)[:, None, None, None],
+        )  # fmt: skip
         awards = np.where(retiring > 0, 12.0 * monthly * retiring, 0.0)
         ret = ret + retiring.sum(axis=3)
         pen = pen + awards.sum(axis=3)
