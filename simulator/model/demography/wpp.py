@@ -1,14 +1,16 @@
 """Mortality from UN WPP 2024: national central death rates by sex, single age and calendar year,
 optionally moved to a region's level.
 
-1. **Single ages.** For each series and five-year period, ln m is a monotone cubic (PCHIP, Fritsch
+1. **Single ages.** For each sex and five-year period, ln m is a monotone cubic (PCHIP, Fritsch
    and Carlson 1980) s(x) through knots at the mid-ages c_i of the abridged groups (0: 0.5, 1-4: 3,
    5-9: 7.5, ..., 95-99: 97.5); the single-age rate is m(x) = exp(s(x + 1/2)), x = 0..99. The knot
-   values are solved so that each group keeps its WPP rate (fixed point, from y_i = ln m_i)::
+   values are solved so that each group keeps its WPP rate as life-table deaths over person-years,
+   which is how WPP's abridged rates are defined (fixed point, from y_i = ln m_i)::
 
-       y_i <- y_i + ln(n_i m_i / sum_{x in group i} exp(s(x + 1/2)))
+       y_i <- y_i + ln(m_i / (sum_{x in i} m(x) L(x) / sum_{x in i} L(x)))
 
-   Age 0 is its own group, so m(0) = m_0. The open group keeps its rate: m(100) = m_100+.
+   with L(x) the person-years of the single-age table (a = 1/2). Age 0 is its own group, so
+   m(0) = m_0. The open group keeps its rate: m(100) = m_100+, so e(100) = 1 / m_100+.
 2. **Calendar years.** ln m is linear in time between the periods' midpoints (period 2020-2025 runs
    from 1 July 2020 to 30 June 2025: midpoint 2023.0) and a calendar year t is read at its middle,
    t + 0.5, so 2020 is the geometric mean of 2015-2020 and 2020-2025. Outside the first and last
@@ -42,21 +44,30 @@ FACTOR_RANGE = (0.3, 2.0)  # proportional hazard factors a regional level may ta
 
 def single_ages(lower: np.ndarray, m: np.ndarray, tol: float = 1e-12) -> np.ndarray:
     """Single-age rates m[..., 0..100] from abridged rates ``m[..., group]`` with groups starting at
-    ``lower`` (the last is open): the PCHIP of ln m with knots solved to keep each group's rate."""
+    ``lower`` (the last is open): the PCHIP of ln m, its knots solved so that each group's life-table
+    deaths over its person-years, sum m(x) L(x) / sum L(x), equal the group's rate."""
     width = np.diff(lower)
     mid = lower[:-1] + width / 2.0
     group = np.searchsorted(lower, np.arange(lower[-1]), side="right") - 1
     members = group[:, None] == np.arange(len(width))  # (single age, group)
-    target = np.log(width * m[..., :-1])
-    knots = np.log(m[..., :-1])
+    target = np.log(m[..., :-1])
+    knots = target.copy()
     ages = np.arange(lower[-1]) + 0.5
     for _ in range(200):
         single = np.exp(PchipInterpolator(mid, knots, axis=-1, extrapolate=True)(ages))
-        step = target - np.log(single @ members)
+        L = _person_years(single)
+        step = target - np.log((single * L) @ members / (L @ members))
         knots = knots + step
         if np.max(np.abs(step)) < tol:
             return np.concatenate([single, m[..., -1:]], axis=-1)
     raise ArithmeticError("single-age WPP rates did not converge")
+
+
+def _person_years(m: np.ndarray) -> np.ndarray:
+    """L(x) per one at birth from single-age rates, a(x) = 1/2: q = m / (1 + m/2), L = l(x) (1 - q/2)."""
+    q = m / (1.0 + 0.5 * m)
+    l = np.cumprod(np.concatenate([np.ones(m.shape[:-1] + (1,)), 1.0 - q[..., :-1]], axis=-1), axis=-1)
+    return l * (1.0 - 0.5 * q)
 
 
 @lru_cache(maxsize=1)
