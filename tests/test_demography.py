@@ -295,7 +295,7 @@ def test_bad_population_csv(name: str, line: int, key: str, words: list[str]) ->
          "mortality.e0.male", ["straight"]),
         ({"mortality": {"e0_gain": BRASS["e0_gain"]}}, "mortality", ["not both"]),
         ({"mortality": {"wpp2024": None, "e0_gain": BRASS["e0_gain"]}}, "mortality", ["e0 missing"]),
-        ({"mortality": {"wpp2024": {"level": {"e0_gap": 12}}}}, "mortality.wpp2024.level.e0_gap", ["10"]),
+        ({"mortality": {"wpp2024": {"level": {"e0_gap": -6}}}}, "mortality.wpp2024.level.e0_gap", ["-5"]),
         ({"mortality": {"wpp2024": {"level": {"source": None}}}}, "mortality.wpp2024.level.source", []),
         ({"mortality": {"wpp2024": {"levels": 1}}}, "mortality.wpp2024.levels", []),
         ({"fertility": {"tfr": {"uprating": {"wage": 1.0}}}}, "fertility.tfr", ["wages or prices"]),

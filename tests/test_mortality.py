@@ -96,7 +96,12 @@ def test_level_factor_falls_as_the_gap_grows(gap: float, more: float) -> None:
     assert wpp.level_factor(2020, gap + more) < wpp.level_factor(2020, gap)
 
 
-def test_unreachable_gap_is_an_error() -> None:
+def test_every_allowed_gap_is_reachable_and_others_are_an_error() -> None:
+    """The scenario allows gaps of -5..5 years: a factor within FACTOR_RANGE reaches them in the first
+    and last years WPP covers; -9 years in 2010 needs a factor above 2 and is refused."""
+    for year in (1950, 2100):
+        for gap in (-5.0, 5.0):
+            assert wpp.FACTOR_RANGE[0] < wpp.level_factor(year, gap) < wpp.FACTOR_RANGE[1]
     with pytest.raises(ValueError, match=r"demography.mortality.wpp2024.level.e0_gap: -9.00 years .*expected a smaller gap"):
         wpp.level_factor(2010, -9.0)
 

@@ -99,7 +99,7 @@ class RegionalLevel(Strict):
     and year): WPP's rates are scaled by one factor so that WPP's e0 of that year moves by this gap."""
 
     year: int = Field(ge=1950, le=2100, description="year of the two life expectancies")
-    e0_gap: float = Field(ge=-10, le=10, description="regional minus national e0, years")
+    e0_gap: float = Field(ge=-5, le=5, description="regional minus national e0, years; within 5, which a factor of at most 2 on WPP's rates reaches in every year")
     source: str
     note: str | None = None
 

@@ -39,7 +39,10 @@ from simulator.model.demography import data
 from simulator.model.demography.lifetable import LifeTable, table_from_rates
 
 FIRST_MIDPOINT_OFFSET = 3.0  # period start s -> midpoint s + 3.0 (1 July s + 2.5 years)
-FACTOR_RANGE = (0.3, 2.0)  # proportional hazard factors a regional level may take
+# Proportional hazard factors a regional level may take: up to 2 keeps every rate below 2 (the largest
+# WPP rate is 1.0), where q = m / (1 + m/2) stays a probability, and reaches a gap of -5.58 years or
+# more in every year 1950-2100 (the scenario allows -5..5).
+FACTOR_RANGE = (0.1, 2.0)
 
 
 def single_ages(lower: np.ndarray, m: np.ndarray, tol: float = 1e-12) -> np.ndarray:
