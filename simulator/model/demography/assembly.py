@@ -46,7 +46,7 @@ def build_inputs(scenario: Scenario) -> Inputs:
     span = np.arange(first, max(scenario.horizon, CENSUS_YEAR) + 1)  # covers 2011..2020 for the base population
     tables = paths.life_tables(demography, span)
     survival, infant, male_share = tables.survival(), tables.infant_survival(), paths.male_share_path(demography, span)
-    national = paths.life_tables(demography, span, regional=False)
+    national = paths.life_tables(demography, span, regional=False) if paths.has_regional_level(demography) else tables
     history = slice(FIRST_YEAR + 1 - first, CENSUS_YEAR + 1 - first)
     base, census_fit = base_population(
         demography.base_population,

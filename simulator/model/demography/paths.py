@@ -26,8 +26,14 @@ def life_tables(demography: Demography, years: np.ndarray, regional: bool = True
     if mortality.wpp2024 is None:
         return tables_for_e0(e0_path(demography, years), data.census_2010_death_rates())
     level = mortality.wpp2024.level
-    factor = 1.0 if level is None or not regional else wpp.level_factor(level.year, level.e0_gap)
+    factor = wpp.level_factor(level.year, level.e0_gap) if regional and has_regional_level(demography) else 1.0
     return wpp.tables(years, factor)
+
+
+def has_regional_level(demography: Demography) -> bool:
+    """Whether the regional life tables differ from the national ones (a WPP basis with a level)."""
+    wpp2024 = demography.mortality.wpp2024
+    return wpp2024 is not None and wpp2024.level is not None
 
 
 def e0_path(demography: Demography, years: np.ndarray) -> np.ndarray:
