@@ -165,14 +165,17 @@ def context_for(scenarios: Sequence[Scenario]) -> Context:
 
 
 def stack(parts: Sequence[T], draws: Sequence[int], skip: tuple[str, ...] = ()) -> T:
-    """One dataclass from ``parts`` (dataclasses of draw-leading arrays, part i with ``draws[i]`` draws):
-    each array concatenated along the draw axis, or kept as it is where every part holds the same
-    values with a draw axis of size 1. Fields named in ``skip`` are taken from the first part."""
+    """One dataclass from ``parts`` (dataclasses of draw-leading arrays, part i with ``draws[i]`` draws;
+    a field may itself be such a dataclass, or None in every part): each array concatenated along the
+    draw axis, or kept as it is where every part holds the same values with a draw axis of size 1.
+    Fields named in ``skip`` are taken from the first part."""
     out = {}
     for f in dataclasses.fields(parts[0]):
         values = [getattr(p, f.name) for p in parts]
-        if f.name in skip:
+        if f.name in skip or values[0] is None:
             out[f.name] = values[0]
+        elif dataclasses.is_dataclass(values[0]):
+            out[f.name] = stack(values, draws)
         elif all(v.shape[0] == 1 for v in values) and all(np.array_equal(v, values[0], equal_nan=True) for v in values[1:]):
             out[f.name] = values[0]
         else:

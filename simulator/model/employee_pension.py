@@ -1,18 +1,23 @@
 """Urban employee pension: the kernel's inputs from a scenario and the context, the kernel run for
-every draw at once, the results labelled.
+every draw at once for each sector, the results labelled.
 
-Inputs (every array with a leading draw axis, see :mod:`simulator.model.context`):
+Two sectors share the fund and the statutory rules:
 
-- target actives[g, a, t] = coverage[t] x urban employment[g, a, t] x (1 - reached[g, a, t]),
-  the coverage path starting from the base year's implied coverage (initial contributors /
-  urban employment below the claim age) and moving to the scenario's later dated values;
-- retirement: the context's ``reached``, ``hazard`` and ``claim_age`` (flexible claims included);
-  the account divisor at the mean claim age of the cell;
-- the base-year state (:func:`initial_state`).
+- the enterprise sector (企业职工): target actives[g, a, t] = coverage[t] x urban employment[g, a, t]
+  x (1 - reached[g, a, t]), the coverage path starting from the base year's implied coverage
+  (initial contributors / urban employment below the claim age) and moving to the scenario's later
+  dated values; employer contributions reduced by ``contribution_relief`` where it is set;
+- public institutions (机关事业单位, when the scenario has the block): staff[t] spread over ages like
+  urban employment below the claim age, no dormancy, contributions and accounts from
+  ``contributes_from``, their own base ratio and transitional rate; the scheme counts a share
+  ``enrolment[t]`` of the sector's members and cash flows.
 
-Cash flows beside the kernel's: pooling payments = out rate x wage x contributors (transfers out,
-with the accounts of members who move to the residents scheme), pooling receipts = receipt per
-retiree x retirees (transfers in). The fund is the ledger's (:mod:`simulator.model.fund`).
+Retirement: the context's ``reached``, ``hazard`` and ``claim_age`` (flexible claims included); the
+account divisor at the mean claim age of the cell. Cash flows beside the kernel's: pooling payments =
+out rate x wage x enterprise insured employees (contributors + dormant), receipts = receipt per
+retiree x enterprise retirees; fiscal subsidy = the enterprise subsidy (a path, or a share of the
+enterprise benefits) + the enrolled public sector's deficit (budgets cover it). The fund is the
+ledger's (:mod:`simulator.model.fund`).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import xarray as xr
 
 from simulator.dims import AGES, GROUPS, SERVICE_YEARS, SEX_OF_GROUP
 from simulator.model.context import Context, per_draw
-from simulator.model.fund import SUBSIDY_MODES, FundTerms
+from simulator.model.fund import PATH, SUBSIDY_MODES, FundTerms
 from simulator.model.kernels import employee_layout as L
 from simulator.model.labels import scheme_dataset, with_base
 from simulator.model.retirement import min_contribution_years, month_index
@@ -37,8 +42,8 @@ SCHEME = "employee_pension"
 
 
 @dataclass(frozen=True)
-class Inputs:
-    """The kernel's arguments and the fund's terms; arrays lead with a draw axis of size D or 1."""
+class Sector:
+    """The kernel's arguments for one sector; arrays lead with a draw axis of size D or 1."""
 
     act0: np.ndarray  # [D, G, A, S] active contributors at the end of the base year (persons)
     dor0: np.ndarray  # [D, G, A, S] dormant members
@@ -49,14 +54,24 @@ class Inputs:
     survival: np.ndarray  # [D, T, sex, A], projected years
     series: np.ndarray  # [D, T, L.N_SERIES]
     cells: np.ndarray  # [D, T, G, A, L.N_CELLS]
-    pooling_out_rate: np.ndarray  # [D, Y] share of wage x contributors
-    pooling_in_per_retiree: np.ndarray  # [D, Y] yuan
-    subsidy: np.ndarray  # [D, Y] yuan, the path (subsidy mode ``path``)
-    balance0: np.ndarray  # [D] yuan
-    subsidy_mode: np.ndarray  # [D] index into SUBSIDY_MODES
 
     def kernel_args(self) -> tuple:
         return (self.act0, self.dor0, self.kact0, self.kdor0, self.ret0, self.pen0, self.survival, self.series, self.cells, SEX_OF_GROUP)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Both sectors' kernel arguments and the fund's terms; arrays lead with a draw axis of size D or 1."""
+
+    enterprise: Sector
+    public: Sector | None
+    enrolment: np.ndarray  # [D, Y] share of the public sector in the scheme
+    pooling_out_rate: np.ndarray  # [D, Y] share of wage x enterprise insured employees
+    pooling_in_per_retiree: np.ndarray  # [D, Y] yuan
+    subsidy: np.ndarray  # [D, Y] yuan, the path (subsidy mode ``path``)
+    subsidy_share: np.ndarray  # [D, Y] share of the enterprise benefits (subsidy mode ``share``)
+    balance0: np.ndarray  # [D] yuan
+    subsidy_mode: np.ndarray  # [D] index into SUBSIDY_MODES
 
 
 def divisors(scenario: Scenario, claim_age: np.ndarray) -> np.ndarray:
@@ -66,8 +81,10 @@ def divisors(scenario: Scenario, claim_age: np.ndarray) -> np.ndarray:
     return np.interp(claim_age, list(table), list(table.values()))
 
 
-def _lead(*arrays: np.ndarray) -> int:
-    return max(np.shape(a)[0] for a in arrays)
+def _lead(values, ndim: int) -> int:
+    """The draw count of arrays whose full shape has ``ndim`` axes, the draw axis first (fewer axes:
+    no draw axis, they broadcast)."""
+    return max(np.shape(v)[0] if np.ndim(v) == ndim else 1 for v in values)
 
 
 def coverage_path(scenario: Scenario, implied: np.ndarray, years: np.ndarray) -> np.ndarray:
@@ -78,104 +95,169 @@ def coverage_path(scenario: Scenario, implied: np.ndarray, years: np.ndarray) ->
     return paths[where.reshape(-1)]
 
 
+def in_force(start: dt.date, years: np.ndarray) -> np.ndarray:
+    """Share of each calendar year on or after ``start`` (0 before its year, 1 after)."""
+    first, last = np.array([dt.date(int(y), 1, 1).toordinal() for y in years]), np.array([dt.date(int(y) + 1, 1, 1).toordinal() for y in years])
+    return np.clip((last - start.toordinal()) / (last - first), 0.0, 1.0)
+
+
+def _year_fraction(date: dt.date) -> float:
+    """``date`` as a fractional year (2014-10-01 -> 2014.75)."""
+    return date.year + (date.toordinal() - dt.date(date.year, 1, 1).toordinal()) / 365.0
+
+
 def inputs(scenario: Scenario, ctx: Context) -> Inputs:
     """Everything the kernel and the ledger need; the kernel's arrays for years base_year + 1 .. horizon."""
     years = ctx.years
     ep, pol = scenario.employee_pension, scenario.policy.employee_pension
-    working = ctx.employment * (1.0 - ctx.reached)  # [D, Y, G, A]
-    implied = ep.initial.contributors / working[:, 0].sum(axis=(1, 2))
-    target = coverage_path(scenario, implied, years)[:, :, None, None] * working
-
     growth = ctx.growth
-    columns = {
+    working = ctx.employment * (1.0 - ctx.reached)  # [D, Y, G, A]
+    employer = annual(pol.employer_rate, years)
+    employee = annual(pol.employee_rate, years)
+    relief = annual(ep.contribution_relief, years) if ep.contribution_relief is not None else 0.0
+    common = {
         L.WAGE: ctx.wage,
         L.WAGE_PREV: np.concatenate([ctx.wage[:, :1] / (1.0 + ctx.wage_growth[:, :1]), ctx.wage[:, :-1]], axis=1),
-        L.EMPLOYER_RATE: annual(pol.employer_rate, years),
-        L.EMPLOYEE_RATE: annual(pol.employee_rate, years),
         L.BASIC_ACCRUAL: pol.basic_accrual,
-        L.BASE_RATIO: np.clip(annual(ep.base_ratio, years), pol.base_floor, pol.base_cap),
-        L.COMPLIANCE: annual(ep.compliance, years),
         L.CREDITING: annual(pol.crediting_rate, years),
         L.INDEXATION: rate_then_rule(pol.indexation.increases, pol.indexation.then, years, **growth),
         L.MIN_YEARS: min_contribution_years(scenario.policy.retirement, month_index(years, 12)),
         L.YEAR: years,
         L.DEATH_GRANT: annual(ep.death_grant, years, **growth),
-        L.ACCOUNT_START: float(ep.account_start),
-        L.TRANSITIONAL_RATE: ep.transitional_rate,
         L.BUY_RATE: ep.short_service.buy_rate,
+        L.OLD_AGE: scenario.policy.resident_pension.claim_age,
     }
-    series = np.zeros((_lead(*(np.atleast_2d(v) for v in columns.values())), len(years), L.N_SERIES))
-    for k, v in columns.items():
-        series[..., k] = v
-
-    reached = ctx.reached
-    limit = np.array([ep.short_service.continue_until_age[g] for g in GROUPS])
-    cell_values = {
-        L.TARGET: target,
+    cells_common = {
         L.HAZARD: ctx.hazard,
         L.DIVISOR: divisors(scenario, ctx.claim_age),
-        L.SHORT_EXIT: ((AGES >= limit[:, None]) & (reached >= 1.0 - 1e-12)).astype(float),
-        L.DORMANCY: annual(ep.dormancy_rate, years)[:, None, None],
-        L.REACTIVATION: annual(ep.reactivation_rate, years)[:, None, None],
-    }
-    cells = np.zeros((_lead(target, reached, ctx.hazard), len(years), len(GROUPS), len(AGES), L.N_CELLS))
-    for k, v in cell_values.items():
-        cells[..., k] = v
+        L.SHORT_EXIT: ((AGES >= np.array([ep.short_service.continue_until_age[g] for g in GROUPS])[:, None])
+                       & (ctx.reached >= 1.0 - 1e-12)).astype(float),
+    }  # fmt: skip
 
-    state = initial_state(scenario, working[:, 0], reached[:, 0], ctx.population[:, 0], series[:, 0], years)
+    implied = ep.initial.contributors / working[:, 0].sum(axis=(1, 2))
+    init = ep.initial
+    enterprise = sector(
+        scenario, ctx,
+        series=common | {
+            L.EMPLOYER_RATE: employer * (1.0 - relief), L.EMPLOYEE_RATE: employee,
+            L.BASE_RATIO: np.clip(annual(ep.base_ratio, years), pol.base_floor, pol.base_cap),
+            L.COMPLIANCE: annual(ep.compliance, years), L.ACCOUNT_START: float(ep.account_start),
+            L.TRANSITIONAL_RATE: ep.transitional_rate,
+        },
+        cells=cells_common | {
+            L.TARGET: coverage_path(scenario, implied, years)[:, :, None, None] * working,
+            L.DORMANCY: annual(ep.dormancy_rate, years)[:, None, None],
+            L.REACTIVATION: annual(ep.reactivation_rate, years)[:, None, None],
+        },
+        stocks=(init.contributors, init.dormant, init.retirees, init.average_pension),
+        service=(init.service_density, init.entry_age),
+        account_years=scenario.base_year - ep.account_start,
+    )  # fmt: skip
+    public, enrolment = None, np.zeros((1, len(years)))
+    pub = ep.public_institutions
+    if pub is not None:
+        contributing = in_force(pub.contributes_from, years)
+        shape = working / working.sum(axis=(2, 3), keepdims=True)
+        public = sector(
+            scenario, ctx,
+            series=common | {
+                L.EMPLOYER_RATE: employer * contributing, L.EMPLOYEE_RATE: employee * contributing,
+                L.BASE_RATIO: np.clip(annual(pub.base_ratio, years), pol.base_floor, pol.base_cap),
+                L.COMPLIANCE: 1.0, L.ACCOUNT_START: _year_fraction(pub.contributes_from),
+                L.TRANSITIONAL_RATE: pub.transitional_rate,
+            },
+            cells=cells_common | {L.TARGET: annual(pub.staff, years)[None, :, None, None] * shape, L.DORMANCY: 0.0, L.REACTIVATION: 0.0},
+            stocks=(annual(pub.staff, years)[0], 0.0, pub.initial.retirees, pub.initial.average_pension),
+            service=(pub.service_density, init.entry_age),
+            account_years=max(0.0, scenario.base_year + 1 - _year_fraction(pub.contributes_from)),
+        )  # fmt: skip
+        enrolment = annual(pub.enrolment, years)[None]
+    subsidy = ep.subsidy
     return Inputs(
-        **state,
-        survival=ctx.survival[:, 1:],
-        series=series[:, 1:],
-        cells=cells[:, 1:],
+        enterprise=enterprise,
+        public=public,
+        enrolment=enrolment,
         pooling_out_rate=annual(ep.pooling.out_rate, years)[None],
         pooling_in_per_retiree=np.atleast_2d(annual(ep.pooling.in_per_retiree, years, **growth)),
-        subsidy=np.atleast_2d(annual(ep.subsidy.path, years, **growth)) if ep.subsidy.path is not None else np.zeros((1, len(years))),
+        subsidy=np.atleast_2d(annual(subsidy.path, years, **growth)) if subsidy.path is not None else np.zeros((1, len(years))),
+        subsidy_share=annual(subsidy.share, years)[None] if subsidy.share is not None else np.zeros((1, len(years))),
         balance0=np.array([float(ep.initial.balance)]),
-        subsidy_mode=np.array([SUBSIDY_MODES.index(ep.subsidy.mode)]),
+        subsidy_mode=np.array([PATH if subsidy.mode == "share" else SUBSIDY_MODES.index(subsidy.mode)]),
     )
 
 
+def sector(
+    scenario: Scenario,
+    ctx: Context,
+    series: dict[int, np.ndarray | float],
+    cells: dict[int, np.ndarray | float],
+    stocks: tuple[float, float, float, float],
+    service: tuple[float, int],
+    account_years: float,
+) -> Sector:
+    """One sector's kernel arguments from its series and cell columns (values [D or 1, Y] or broadcastable)
+    and its base-year ``stocks`` (contributors, dormant, retirees, average pension a month)."""
+    years = ctx.years
+    packed = np.zeros((_lead(series.values(), 2), len(years), L.N_SERIES))
+    for k, v in series.items():
+        packed[..., k] = v
+    grid = np.zeros((_lead(cells.values(), 4), len(years), len(GROUPS), len(AGES), L.N_CELLS))
+    for k, v in cells.items():
+        grid[..., k] = v
+    working = ctx.employment[:, 0] * (1.0 - ctx.reached[:, 0])
+    state = initial_state(scenario, working, ctx.reached[:, 0], ctx.population[:, 0], packed[:, 0], stocks, service, account_years)
+    return Sector(**state, survival=ctx.survival[:, 1:], series=packed[:, 1:], cells=grid[:, 1:])
+
+
 def initial_state(
-    scenario: Scenario, working: np.ndarray, reached: np.ndarray, population: np.ndarray, series0: np.ndarray, years: np.ndarray
+    scenario: Scenario,
+    working: np.ndarray,
+    reached: np.ndarray,
+    population: np.ndarray,
+    series0: np.ndarray,
+    stocks: tuple[float, float, float, float],
+    service: tuple[float, int],
+    account_years: float,
 ) -> dict[str, np.ndarray]:
-    """Base-year stocks [D, ...] (assumptions, stated in the scenario's ``initial`` block), from the base
-    year's urban employment below the claim age ``working`` [D, G, A], the share past it ``reached``
-    [D, G, A], the population [D, sex, A] and the kernel's series of the base year [D, N_SERIES]:
+    """Base-year stocks [D, ...] of a sector (assumptions, stated in the scenario), from the base year's
+    urban employment below the claim age ``working`` [D, G, A], the share past it ``reached`` [D, G, A],
+    the population [D, sex, A], the kernel's series of the base year [D, N_SERIES] and the sector's
+    ``stocks`` (contributors, dormant, retirees, average pension a month):
 
     - actives by (g, a) in proportion to ``working``, scaled to ``contributors``; dormant members in the
       same proportions, scaled to ``dormant``;
-    - service of a member aged a: ``density x (a - entry_age)`` years, split between the two
-      whole years around it;
-    - account balance per member: employee rate x base ratio x wage of the base year x years
-      contributed since ``account_start`` (accounts credited at about wage growth);
-    - retirees by (g, a) in proportion to the population past the claim age, scaled to
-      ``retirees``; every retiree draws ``average_pension``.
+    - service of a member aged a: ``density x (a - entry_age)`` years (``service`` = (density,
+      entry_age)), split between the two whole years around it;
+    - account balance per member: employee rate x base ratio x wage of the base year x years contributed
+      (at most ``account_years``; accounts credited at about wage growth);
+    - retirees by (g, a) in proportion to the population past the claim age, scaled to ``retirees``;
+      every retiree draws the average pension.
     """
-    init = scenario.employee_pension.initial
-    act_by_age = _scaled(working, init.contributors)
-    dor_by_age = _scaled(working, init.dormant)
-    service = np.clip(init.service_density * (AGES - init.entry_age), 0, SERVICE_YEARS - 1)
-    low = np.floor(service).astype(int)
-    frac = service - low
+    contributors, dormant, retirees, average_pension = stocks
+    density, entry_age = service
+    act_by_age = _scaled(working, contributors)
+    dor_by_age = _scaled(working, dormant)
+    years_served = np.clip(density * (AGES - entry_age), 0, SERVICE_YEARS - 1)
+    low = np.floor(years_served).astype(int)
+    frac = years_served - low
     split = np.zeros((len(AGES), SERVICE_YEARS))
     split[AGES, low] += 1.0 - frac
     split[AGES, np.minimum(low + 1, SERVICE_YEARS - 1)] += frac
     act0 = act_by_age[..., None] * split
     dor0 = dor_by_age[..., None] * split
-    account_years = np.minimum(np.arange(SERVICE_YEARS), scenario.base_year - scenario.employee_pension.account_start)
-    per_member = (series0[:, L.EMPLOYEE_RATE] * series0[:, L.BASE_RATIO] * series0[:, L.WAGE])[:, None] * account_years
+    account = np.minimum(np.arange(SERVICE_YEARS), account_years)
+    per_member = (series0[:, L.EMPLOYEE_RATE] * series0[:, L.BASE_RATIO] * series0[:, L.WAGE])[:, None] * account
     group_pop = population[:, SEX_OF_GROUP]
-    f55 = annual(scenario.employee_pension.f55_share, years[:1])[0]
+    f55 = annual(scenario.employee_pension.f55_share, [scenario.base_year])[0]
     share = np.array([1.0, f55, 1.0 - f55])
-    ret0 = _scaled(group_pop * reached * share[:, None], init.retirees)
+    ret0 = _scaled(group_pop * reached * share[:, None], retirees)
     return {
         "act0": act0,
         "dor0": dor0,
         "kact0": act0 * per_member[:, None, None, :],
         "kdor0": dor0 * per_member[:, None, None, :],
         "ret0": ret0,
-        "pen0": ret0 * init.average_pension * 12.0,
+        "pen0": ret0 * average_pension * 12.0,
     }
 
 
@@ -185,13 +267,13 @@ def _scaled(weights: np.ndarray, total: float) -> np.ndarray:
     return np.where(s > 0, weights * (total / np.where(s > 0, s, 1.0)), 0.0)
 
 
-def run_kernel(inputs: Inputs, draws: int = 1, impl: str = "numba") -> np.ndarray:
-    """``out[draw, year, L.N_OUTPUTS]`` for the projected years."""
+def run_kernel(sector: Sector, draws: int = 1, impl: str = "numba") -> np.ndarray:
+    """``out[draw, year, L.N_OUTPUTS]`` of one sector for the projected years."""
     from simulator.model.kernels.employee_pension import employee_pension_numba, employee_pension_numpy
 
-    out = np.zeros((draws, inputs.series.shape[1], L.N_OUTPUTS))
+    out = np.zeros((draws, sector.series.shape[1], L.N_OUTPUTS))
     kernel = employee_pension_numba if impl == "numba" else employee_pension_numpy
-    kernel(*inputs.kernel_args(), out)
+    kernel(*sector.kernel_args(), out)
     return out
 
 
@@ -206,39 +288,67 @@ FLOWS = {
     "deaths_insured": L.DEATHS,
     "moved_to_residents": L.EXITS,
     "buy_ins": L.BUY_INS,
+    "new_pensions": L.NEW_PENSIONS,
 }
 STOCKS = {
     "contributors": L.CONTRIBUTORS,
     "dormant": L.DORMANT,
     "retirees": L.RETIREES,
     "account_balances": L.ACCOUNT_BALANCE,
+    "pension_roll": L.PENSION_ROLL,
+    "old_members": L.OLD_MEMBERS,
+    "old_retirees": L.OLD_RETIREES,
 }
+
+
+def sector_values(sector: Sector, draws: int, impl: str) -> dict[str, np.ndarray]:
+    """One sector's kernel results by name, [D, Y] with the base year in front (stocks from the initial
+    state, flows NaN)."""
+    out = run_kernel(sector, draws, impl)
+    old = AGES >= sector.series[:, 0, L.OLD_AGE][:, None, None]  # [D, 1, A]
+    base = {
+        L.CONTRIBUTORS: sector.act0.sum(axis=(1, 2, 3)),
+        L.DORMANT: sector.dor0.sum(axis=(1, 2, 3)),
+        L.RETIREES: sector.ret0.sum(axis=(1, 2)),
+        L.ACCOUNT_BALANCE: sector.kact0.sum(axis=(1, 2, 3)) + sector.kdor0.sum(axis=(1, 2, 3)),
+        L.PENSION_ROLL: sector.pen0.sum(axis=(1, 2)),
+        L.OLD_MEMBERS: ((sector.act0 + sector.dor0).sum(axis=3) * old).sum(axis=(1, 2)),
+        L.OLD_RETIREES: (sector.ret0 * old).sum(axis=(1, 2)),
+    }
+    v = {name: with_base(out[..., col]) for name, col in FLOWS.items()}
+    return v | {name: with_base(out[..., col], base[col]) for name, col in STOCKS.items()}
 
 
 def project(scenarios: Sequence[Scenario], ctx: Context, impl: str = "numba") -> tuple[xr.Dataset, FundTerms]:
     """The scheme's people and cash flows over (draw, year), base year first, and its fund terms."""
     inp = per_draw(scenarios, ctx, inputs)
-    out = run_kernel(inp, ctx.draws, impl)
-    base_stocks = {
-        L.CONTRIBUTORS: inp.act0.sum(axis=(1, 2, 3)),
-        L.DORMANT: inp.dor0.sum(axis=(1, 2, 3)),
-        L.RETIREES: inp.ret0.sum(axis=(1, 2)),
-        L.ACCOUNT_BALANCE: inp.kact0.sum(axis=(1, 2, 3)) + inp.kdor0.sum(axis=(1, 2, 3)),
-    }
-    v = {name: with_base(out[..., col]) for name, col in FLOWS.items()}
-    v |= {name: with_base(out[..., col], base_stocks[col]) for name, col in STOCKS.items()}
-    roll = with_base(out[..., L.PENSION_ROLL], inp.pen0.sum(axis=(1, 2)))
-    pooling_out = inp.pooling_out_rate * ctx.wage * v["contributors"]
-    v["pooling_out"] = np.where(np.isnan(v["contributions"]), np.nan, pooling_out)
-    v["pooling_in"] = np.where(np.isnan(v["contributions"]), np.nan, inp.pooling_in_per_retiree * v["retirees"])
+    ent = sector_values(inp.enterprise, ctx.draws, impl)
+    pub = sector_values(inp.public, ctx.draws, impl) if inp.public is not None else {k: np.zeros_like(x) for k, x in ent.items()}
+    e = inp.enrolment
+    v = {name: ent[name] + e * pub[name] for name in ent}
+    projected = ~np.isnan(ent["contributions"])
+    pooling_base = ent["contributors"] + ent["dormant"]
+    v["pooling_out"] = np.where(projected, inp.pooling_out_rate * ctx.wage * pooling_base, np.nan)
+    v["pooling_in"] = np.where(projected, inp.pooling_in_per_retiree * ent["retirees"], np.nan)
     v["transfers_out"] = v["pooling_out"] + v["accounts_to_residents"]
     v["transfers_in"] = v["pooling_in"]
-    v["subsidy"] = np.where(np.isnan(v["contributions"]), np.nan, inp.subsidy)
-    v["insured"] = v["contributors"] + v["dormant"] + v["retirees"]
+    public_subsidy = e * np.maximum(pub["benefits"] - pub["contributions"], 0.0)
+    v["public_subsidy"] = np.where(projected, public_subsidy, np.nan)
+    v["subsidy"] = np.where(projected, inp.subsidy + inp.subsidy_share * ent["benefits"] + public_subsidy, np.nan)
+    v["insured_employees"] = v["contributors"] + v["dormant"]
+    v["insured"] = v["insured_employees"] + v["retirees"]
+    v["enterprise_insured"] = ent["contributors"] + ent["dormant"] + ent["retirees"]
+    v["enterprise_retirees"] = ent["retirees"]
+    v["public_insured"] = e * (pub["contributors"] + pub["retirees"])
+    v["public_retirees"] = pub["retirees"]
+    v["covered_60_plus"] = ent["old_members"] + ent["old_retirees"] + pub["old_members"] + pub["old_retirees"]
     v["wage_bill"] = v["contributors"] * ctx.contribution_base
     with np.errstate(invalid="ignore", divide="ignore"):
-        v["average_pension"] = roll / v["retirees"] / 12.0
-        v["average_new_pension"] = with_base(out[..., L.NEW_PENSIONS]) / v["new_retirees"] / 12.0
+        v["average_pension"] = v["pension_roll"] / v["retirees"] / 12.0
+        v["enterprise_average_pension"] = ent["pension_roll"] / ent["retirees"] / 12.0
+        v["average_new_pension"] = v["new_pensions"] / v["new_retirees"] / 12.0
         v["replacement_rate"] = v["average_pension"] * 12.0 / ctx.wage
         v["dependency_ratio"] = v["retirees"] / v["contributors"]
+    for internal in ("pension_roll", "new_pensions", "old_members", "old_retirees"):
+        del v[internal]
     return scheme_dataset(SCHEME, ctx.years, v, ctx.draws), FundTerms(inp.balance0, inp.subsidy_mode)

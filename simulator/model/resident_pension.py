@@ -6,7 +6,9 @@ People by draw d, year y, sex s, age a (persons at year end; E = entry age 16, C
                        (W: urban employment below retirement age, normalised: the employee kernel's shape)
     participants       P[d,y,s,a] = coverage[y] x max(pop[y,s,a] - M[d,y,s,a], 0)           E <= a < C
     contributors       density[y] x sum P
-    beneficiaries      B[d,y,s,a] = take_up[y] x pop[y,s,a] x max(1 - employee retirees[d,y] / pop_C+[y], 0)   a >= C
+    beneficiaries      B[d,y,s,a] = take_up[y] x pop[y,s,a] x max(1 - E60[d,y] / pop_C+[y], 0)   a >= C
+                       (E60: employee members and retirees aged C+, both sectors: people the reform holds
+                       at work are members, not residents beneficiaries)
 
 Money (yuan; a mid-year stock is the mean of the stocks at the ends of y-1 and y):
 
@@ -96,7 +98,8 @@ def people(scenario: Scenario, employee: xr.Dataset, ctx: Context) -> tuple[np.n
 
     P = coverage x max(pop - employee contributors x W, 0) for entry_age <= a < claim_age, W the
     employee members' shape (urban employment below retirement age, normalised);
-    B = take_up x pop x max(1 - employee retirees / pop[claim_age+], 0) for a >= claim_age."""
+    B = take_up x pop x max(1 - E60 / pop[claim_age+], 0) for a >= claim_age, E60 the employee scheme's
+    members and retirees aged claim_age+ (held at work by the reform or retired: not residents beneficiaries)."""
     rp, pol = scenario.resident_pension, scenario.policy.resident_pension
     working, old = (AGES >= pol.entry_age) & (AGES < pol.claim_age), AGES >= pol.claim_age
     shape = below_retirement(ctx)
@@ -105,7 +108,7 @@ def people(scenario: Scenario, employee: xr.Dataset, ctx: Context) -> tuple[np.n
     eligible = np.maximum(ctx.population - members, 0.0) * working
     participants = annual(rp.coverage, ctx.years)[None, :, None, None] * eligible
     pop_old = (ctx.population * old).sum(axis=(2, 3))
-    not_employee = np.clip(1.0 - employee["retirees"].values / pop_old, 0.0, 1.0)
+    not_employee = np.clip(1.0 - employee["covered_60_plus"].values / pop_old, 0.0, 1.0)
     take_up = annual(rp.take_up, ctx.years)[None, :, None, None]
     return participants, take_up * not_employee[:, :, None, None] * ctx.population * old
 

@@ -26,7 +26,8 @@ BASIC_ACCRUAL = 11  # basic pension per contribution year, share of the base (1%
 ACCOUNT_START = 12  # first year of individual accounts (deemed years are those before it)
 TRANSITIONAL_RATE = 13  # transitional pension per deemed year, share of the indexed wage
 BUY_RATE = 14  # share of those short of the minimum years who buy the missing years
-N_SERIES = 15
+OLD_AGE = 15  # age from which members and retirees are counted in OLD_MEMBERS and OLD_RETIREES
+N_SERIES = 16
 
 # cells[d, t, g, a, k]: per retirement group and age at the end of year t
 TARGET = 0  # active contributors the coverage path asks for (persons)
@@ -53,4 +54,6 @@ DEATHS = 11  # members and retirees who died in year t
 EXITS = 12  # members short of the minimum years who moved to the residents scheme
 ACCOUNT_BALANCE = 13  # individual-account balances of members (yuan, notional)
 BUY_INS = 14  # lump sums paid to buy missing years (part of contributions)
-N_OUTPUTS = 15
+OLD_MEMBERS = 15  # active and dormant members aged OLD_AGE and over at year end
+OLD_RETIREES = 16  # retirees aged OLD_AGE and over at year end
+N_OUTPUTS = 17

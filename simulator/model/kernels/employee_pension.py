@@ -31,8 +31,9 @@ per-person average is kept):
    Of those short of the minimum, a share ``buy_rate`` buy the missing years (a lump sum of
    the missing years' contributions) and retire; where ``short_exit`` = 1 the rest move to
    the residents scheme with their account balance (``accounts_out``).
-7. Totals of the year: people at year end and the cash flows (contributions incl. lump sums,
-   benefits, other outgo, accounts out). The fund is rolled forward by the ledger.
+7. Totals of the year: people at year end (and those aged ``old_age`` and over) and the cash
+   flows (contributions incl. lump sums, benefits, other outgo, accounts out). The fund is rolled
+   forward by the ledger.
 
 ``employee_pension_numba`` loops over cells (numba, parallel over draws);
 ``employee_pension_numpy`` is the reference twin written with whole-array numpy operations.
@@ -71,6 +72,9 @@ from simulator.model.kernels.employee_layout import (
     MIN_YEARS,
     NEW_PENSIONS,
     NEW_RETIREES,
+    OLD_AGE,
+    OLD_MEMBERS,
+    OLD_RETIREES,
     OTHER_OUTGO,
     PENSION_ROLL,
     REACTIVATION,
@@ -176,6 +180,9 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
         retirees = 0.0
         roll = 0.0
         accounts = 0.0
+        old_members = 0.0
+        old_retirees = 0.0
+        old_age = sr[OLD_AGE]
         for g in range(G):
             sex = group_sex[g]
             for a in range(A - 1, -1, -1):
@@ -220,6 +227,8 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                     pen[g, a] = w
                     retirees += r
                     roll += w
+                    if a >= old_age:
+                        old_retirees += r
                     continue
                 # 1-2. members: survive and age into xa, xd, ka, kd
                 if a == 0:
@@ -383,6 +392,9 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                 accounts += b0 + b1
                 retirees += r
                 roll += w
+                if a >= old_age:
+                    old_members += members[g, a]
+                    old_retirees += r
         # 7. totals of the year
         o = out[t]
         o[CONTRIBUTORS] = contributors
@@ -400,6 +412,8 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
         o[EXITS] = exits
         o[ACCOUNT_BALANCE] = accounts
         o[BUY_INS] = buy_ins
+        o[OLD_MEMBERS] = old_members
+        o[OLD_RETIREES] = old_retirees
 
 
 def employee_pension_numpy(
@@ -515,6 +529,9 @@ def employee_pension_numpy(
         o[:, EXITS] = leaving.sum(axis=(1, 2, 3))
         o[:, ACCOUNT_BALANCE] = (kact + kdor).sum(axis=(1, 2, 3))
         o[:, BUY_INS] = buy_ins
+        old = (np.arange(ret.shape[2])[None, :] >= col(OLD_AGE)[:, None])[:, None, :]  # (D, 1, A)
+        o[:, OLD_MEMBERS] = ((act + dor).sum(axis=3) * old).sum(axis=(1, 2))
+        o[:, OLD_RETIREES] = (ret * old).sum(axis=(1, 2))
 
 
 def _age(x: np.ndarray) -> np.ndarray:
