@@ -47,6 +47,7 @@ Bound = Literal["lower", "upper", "approx"]
 Scope = Literal["scheme", "all_members", "enterprise", "public_institutions"]
 Confidence = Literal["H", "M", "L"]
 CALIBRATION_LAST_YEAR = 2020  # official figures of later years are for backtests only
+DIFFERENCES = frozenset({"current_balance", "revenue_minus_expenditure", "pooling_net"})  # may be negative
 
 # The controlled indicator vocabulary; each name is defined in docs/seeds.md.
 INDICATORS: frozenset[str] = frozenset({
@@ -75,7 +76,7 @@ INDICATORS: frozenset[str] = frozenset({
     # wages
     "average_wage", "average_wage_growth_annual", "minimum_wage", "minimum_wage_growth_total",
     # official statistics (records under `official`)
-    "insured_employees", "retirees_both_schemes", "current_balance", "revenue_minus_expenditure", "fund_ratio",
+    "insured_employees", "retirees_both_schemes", "contributions", "current_balance", "revenue_minus_expenditure", "fund_ratio",
     "pooling_net", "fiscal_subsidy", "benefit_base",
     # population and other
     "registered_population", "new_residents_attracted", "graduates_attracted", "working_age_schooling_years",
@@ -175,8 +176,8 @@ class OfficialRecord(BaseModel):
                 units.add(VARIABLES[term].units)
             if len(units) != 1:
                 raise ValueError(f"unit {self.unit} does not measure {self.variable} ({sorted(map(str, units))})")
-        if self.unit != "percent" and self.value < 0 and self.variable is None:
-            raise ValueError(f"negative {self.unit} value {self.value} without a model variable")
+        if self.value < 0 and self.indicator not in DIFFERENCES:
+            raise ValueError(f"negative value {self.value} (only a difference may be negative: {', '.join(sorted(DIFFERENCES))})")
         return self
 
     @property
