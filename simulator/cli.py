@@ -210,34 +210,91 @@ def calibrate(
 ) -> None:
     """Fit the scenario's free parameters to its targets; store the fitted values beside the scenario."""
     from simulator.calibrate import run_calibration
-    from simulator.calibrate.fit import MAX_ITERATIONS
-    from simulator.errors import ScenarioError
-    from simulator.io.progress import progress
     from simulator.io.writers import OutputExists, write_atomic_dir
 
-    loaded = _load(scenario)
-    if loaded.calibration is None:
-        fail(f"{scenario}: no calibration block (expected calibration: parameters and targets, see docs/calibration.md)")
-    outdir = outdir or Path("results") / f"{loaded.name}-calibration"
-    if outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
-    total = (MAX_ITERATIONS + 1) * (len(loaded.calibration.parameters) + 1)
-    with progress(f"calibrating {loaded.name}", total=total, quiet=quiet) as bar:
-        try:
-            table, fitted = run_calibration(scenario, progress=lambda _: bar.advance())
-        except ScenarioError as exc:
-            fail(str(exc))
-        except ValueError as exc:
-            fail(f"{scenario}: {exc}")
+    loaded, outdir = _calibration_start(scenario, outdir, force, "calibration")
+    done = _fitting(loaded, quiet, lambda tick: run_calibration(scenario, progress=tick))
+
+    def fill(tmp: Path) -> None:
+        done.table.to_csv(tmp / "calibration.csv", index=False)
+        done.parameters.to_csv(tmp / "parameters.csv", index=False)
+
     try:
-        write_atomic_dir(outdir, force, lambda tmp: table.to_csv(tmp / "calibration.csv", index=False))
+        write_atomic_dir(outdir, force, fill)
     except OutputExists as exc:
         fail(str(exc))
     if not quiet:
         from simulator.io.tables import print_calibration
 
-        print_calibration(table)
-        typer.echo(f"wrote {fitted} (used by every run of {scenario.name}) and {outdir / 'calibration.csv'}")
+        print_calibration(done.table, done.parameters)
+        typer.echo(f"wrote {done.fitted} (used by every run of {scenario.name}) and {outdir}/calibration.csv, parameters.csv")
+
+
+@app.command()
+def backtest(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file with a calibration block.")],
+    fit_until: Annotated[int, typer.Option("--fit-until", help="Last year of the figures fitted (at most 2020).")],
+    outdir: Annotated[
+        Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/NAME-backtest-YEAR].")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Calibrate on the figures up to a year only, project, and compare with every later figure."""
+    from simulator.calibrate import run_backtest
+    from simulator.scenario.calibration import CALIBRATION_LAST_YEAR
+    from simulator.io.writers import OutputExists, write_atomic_dir
+
+    loaded, outdir = _calibration_start(scenario, outdir, force, f"backtest-{fit_until}")
+    if not loaded.base_year < fit_until <= CALIBRATION_LAST_YEAR:
+        fail(f"--fit-until {fit_until}: expected a year after the base year {loaded.base_year} and at most {CALIBRATION_LAST_YEAR}")
+    done = _fitting(loaded, quiet, lambda tick: run_backtest(scenario, fit_until, progress=tick))
+
+    def fill(tmp: Path) -> None:
+        from simulator.io.plots import backtest_plot
+
+        done.table.to_csv(tmp / "backtest.csv", index=False)
+        done.calibration.table.to_csv(tmp / "calibration.csv", index=False)
+        done.calibration.parameters.to_csv(tmp / "parameters.csv", index=False)
+        if not done.table.empty:
+            backtest_plot(done.results, done.table, fit_until, tmp / "backtest.png")
+
+    try:
+        write_atomic_dir(outdir, force, fill)
+    except OutputExists as exc:
+        fail(str(exc))
+    if not quiet:
+        from simulator.io.tables import print_backtest, print_calibration
+
+        print_calibration(done.calibration.table, done.calibration.parameters)
+        print_backtest(done.table, fit_until)
+        typer.echo(f"wrote {outdir}: backtest.csv, calibration.csv, parameters.csv" + ("" if done.table.empty else ", backtest.png"))
+
+
+def _calibration_start(scenario: Path, outdir: Path | None, force: bool, suffix: str):
+    """(the scenario, the output folder) for calibrate and backtest; one line and exit 2 when either is unusable."""
+    loaded = _load(scenario)
+    if loaded.calibration is None:
+        fail(f"{scenario}: no calibration block (expected calibration: parameters and targets, see docs/calibration.md)")
+    outdir = outdir or Path("results") / f"{loaded.name}-{suffix}"
+    if outdir.is_dir() and any(outdir.iterdir()) and not force:
+        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
+    return loaded, outdir
+
+
+def _fitting(loaded, quiet: bool, work):
+    """Run ``work(tick)`` under a progress bar (one tick per batched run); bad input is one line, exit 2."""
+    from simulator.calibrate.fit import MAX_ITERATIONS
+    from simulator.errors import ScenarioError
+    from simulator.io.progress import progress
+
+    with progress(f"calibrating {loaded.name}", total=2 * MAX_ITERATIONS + 2, quiet=quiet) as bar:
+        try:
+            return work(lambda _: bar.advance())
+        except ScenarioError as exc:
+            fail(str(exc))
+        except ValueError as exc:
+            fail(f"{loaded.name}: {exc}")
 
 
 @app.command()

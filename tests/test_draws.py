@@ -22,6 +22,7 @@ def draws():
         {"policy.employee_pension.employer_rate": {"values": {"2015-01-01": 0.14}},
          "economy.fund_return": {"values": {2015: 0.01}}, "employee_pension.initial.balance": 5.0e10,
          "unemployment.coverage": {"values": {2015: 0.3}}},
+        {"employee_pension.initial.average_pension": 2100.0},  # moves one kernel input alone (pensions, not retirees)
     ]  # fmt: skip
     scenarios = [override(base, c) for c in changes]
     return scenarios, project(base, draws=scenarios)
@@ -45,8 +46,10 @@ def test_the_draws_differ_where_their_parameters_do(draws) -> None:
     assert ep[1] > ep[0] > ep[2]  # employer rate 18% > 16% > 14% in 2020
     interest = together["interest"].sel(scheme="unemployment", year=2030).values
     assert interest[1] > interest[0] > interest[2]  # fund return 4% > 2.5% > 1%
+    pension = together["average_pension"].sel(scheme="employee_pension", year=2016).values
+    assert pension[3] > pension[0]  # a higher initial average pension
     ui = together["insured"].sel(scheme="unemployment", year=2015).values
-    assert ui[2] > ui[0] == ui[1]
+    assert ui[2] > ui[0] == ui[1] == ui[3]
 
 
 def test_draws_must_share_years() -> None:

@@ -1,10 +1,19 @@
 """Fit a scenario's free parameters to its targets (scipy.optimize.least_squares).
 
-Residual of target i: ``weight_i x (model_i - target_i) / target_i`` (relative error). Each
-free parameter p in [lower, upper] is searched as u = 1 + (p - lower) / (upper - lower) in [1, 2],
-so parameters of any unit weigh alike and the finite-difference step (relative to u) is about
-1e-4 of every range; the start is the scenario's own value. The search is
-deterministic (trust-region reflective from a fixed start, fixed finite-difference step).
+Residuals: :mod:`simulator.calibrate.targets` (relative errors, one-sided for bounds, weighted).
+Each free parameter p in [lower, upper] is searched as u = 1 + (p - lower) / (upper - lower) in
+[1, 2], so parameters of any unit weigh alike; the start is the scenario's own value. The Jacobian
+is a forward difference (step 1e-4 of every range), all its columns run in one projection with one
+draw per column (:func:`simulator.model.projection.project` with ``draws``), and every run stops at
+the last year a target uses. The search is deterministic (trust-region reflective from a fixed
+start, fixed step).
+
+After the fit, each parameter gets a standard error from the Jacobian J at the solution,
+``sd(u) = sqrt(diag((J'J)^-1) x SSR / (m - n))`` (m targets, n parameters; when m <= n the residual
+variance is not estimable and the factor SSR / (m - n) is taken as 1, i.e. a 1% error per target),
+and two flags: ``at_bound`` (within 0.1% of the range of a bound: a finding to explain, not a
+result) and ``identified`` (false when the data hardly move it: its column of J is near zero, or
+J'J is singular in its direction, i.e. its standard error exceeds its whole range).
 """
 
 from __future__ import annotations
@@ -12,36 +21,28 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from simulator.calibrate.targets import model_values, resolve_targets
 from simulator.errors import ScenarioError
-from simulator.scenario.calibration import FreeParameter, Target
+from simulator.scenario.calibration import FreeParameter
 from simulator.scenario.extends import locate
 from simulator.scenario.load import load_with_origins, override
 from simulator.scenario.params import Dated
 from simulator.scenario.schema import Scenario
 
-MAX_ITERATIONS = 40  # of least_squares; each costs one run per free parameter + 1
-
-
-@dataclass(frozen=True)
-class TargetValue:
-    scheme: str
-    variable: str  # model variable(s), '+'-joined scheme.variable for sums
-    year: int
-    value: float  # model units
-    weight: float
-    source: str
+MAX_ITERATIONS = 40  # of least_squares; each costs one batched run of (free parameters + 1) draws
+STEP = 1e-4  # forward-difference step in u (a share of each parameter's range)
 
 
 @dataclass(frozen=True)
 class Fit:
     scenario: Scenario  # with the fitted values
     values: dict[tuple[str, dt.date | None], float]
-    rows: list[dict[str, Any]]  # one per target: region, scheme, year, variable, target, model, rel_error, source
+    rows: list[dict[str, Any]]  # one per target: region, scheme, year, variable, target, model, rel_error, bound, source
+    parameters: list[dict[str, Any]]  # one per free parameter: key, at, value, lower, upper, sd, at_bound, identified
     evaluations: int
     status: str
 
@@ -82,48 +83,15 @@ def _dated(scenario: Scenario, key: str) -> Dated:
     return node
 
 
-def resolve_targets(scenario: Scenario, seeds_root: Path | None = None) -> list[TargetValue]:
-    """Targets in model units; a seed figure is the region's one actual record of that scheme,
-    indicator and year (:func:`simulator.io.seeds.figures`: the preferred one where the plan
-    contradicts itself)."""
-    from simulator.io.seeds import figures
-
-    out = []
-    table = None
-    for t in scenario.calibration.targets:
-        scheme = t.variable.split(".")[0]
-        if t.value is not None:
-            out.append(TargetValue(scheme, t.variable, t.year, t.value, t.weight, t.source or ""))
-            continue
-        table = figures(scenario.region.id, ("actual",), seeds_root) if table is None else table
-        s_scheme, indicator = t.seed.split(".", 1)
-        found = table[(table["scheme"] == s_scheme) & (table["indicator"] == indicator) & (table["year"] == t.year)]
-        if len(found) != 1:
-            raise ValueError(f"target {t.variable} {t.year}: {len(found)} actuals for seed {t.seed} (expected exactly one)")
-        r = found.iloc[0]
-        out.append(TargetValue(scheme, t.variable, t.year, float(r["value"]), t.weight, r["source"]))
-    return out
-
-
-def model_values(ds, targets: list[TargetValue]) -> np.ndarray:
-    """The model's value of each target (a '+'-joined target is the sum of its scheme.variable terms)."""
-    out = np.empty(len(targets))
-    for i, t in enumerate(targets):
-        total = 0.0
-        for term in t.variable.split("+"):
-            scheme, variable = term.split(".")
-            total += float(ds[variable].sel(scheme=scheme, year=t.year))
-        out[i] = total
-    return out
-
-
 def calibrate(
-    path: str | Path,
-    run: Callable[[Scenario], Any] | None = None,
+    path,
+    run: Callable[..., Any] | None = None,
     progress: Callable[[int], None] | None = None,
     max_evaluations: int = MAX_ITERATIONS,
+    fit_until: int | None = None,
 ) -> Fit:
-    """Fit the free parameters of the scenario at ``path`` (its own earlier fit left out)."""
+    """Fit the free parameters of the scenario at ``path`` (its own earlier fit left out) to its targets
+    with figures up to ``fit_until`` (default: the scenario's ``calibration.fit_until``, at most 2020)."""
     from scipy.optimize import least_squares
 
     from simulator.model.projection import project
@@ -140,34 +108,70 @@ def calibrate(
         except (AttributeError, KeyError, ValueError) as exc:
             file, line, key = locate(origins, ("calibration", "parameters", str(i), "key"))
             raise ScenarioError(file, line, key, f"{p.key}: {exc} (expected a number or a dated parameter)") from None
-    targets = resolve_targets(scenario)
+    targets = resolve_targets(scenario, fit_until)
+    short = override(scenario, {"horizon": max(scenario.base_year + 1, max(t.year for t in targets))})
     lower = np.array([p.lower for p in params])
     span = np.array([p.upper for p in params]) - lower
     start = np.array([get_value(scenario, p) for p in params])
     u0 = 1.0 + np.clip((start - lower) / span, 0.0, 1.0)
-    goal = np.array([t.value for t in targets])
-    weight = np.array([t.weight for t in targets])
     count = 0
+    cache: dict[bytes, np.ndarray] = {}
 
-    def residuals(u: np.ndarray) -> np.ndarray:
+    def evaluate(points: list[np.ndarray]) -> list[np.ndarray]:
+        """Residuals at each point u, all in one run (one draw per point)."""
         nonlocal count
         count += 1
         if progress:
             progress(count)
-        ds = run(with_values(scenario, params, lower + span * (u - 1.0)))
-        return weight * (model_values(ds, targets) - goal) / goal
+        scenarios = [with_values(short, params, lower + span * (u - 1.0)) for u in points]
+        ds = run(scenarios[0], draws=scenarios) if len(scenarios) > 1 else run(scenarios[0])
+        parts = [ds.isel(draw=d) for d in range(len(points))] if len(points) > 1 else [ds]
+        return [np.array([t.residual(part) for t in targets]) for part in parts]
 
-    result = least_squares(
-        residuals, u0, bounds=(1.0, 2.0), diff_step=1e-4, max_nfev=max_evaluations, method="trf", ftol=1e-5, xtol=1e-5, gtol=1e-5, x_scale="jac"
-    )
+    def fun(u: np.ndarray) -> np.ndarray:
+        key = u.tobytes()
+        if key not in cache:
+            cache[key] = evaluate([u])[0]
+        return cache[key]
+
+    def jac(u: np.ndarray) -> np.ndarray:
+        steps = np.where(u + STEP <= 2.0, STEP, -STEP)
+        points = [u] + [u + np.eye(len(u))[j] * steps[j] for j in range(len(u))]
+        base, *moved = evaluate(points)
+        cache[u.tobytes()] = base
+        return np.stack([(m - base) / h for m, h in zip(moved, steps)], axis=1)
+
+    result = least_squares(fun, u0, jac=jac, bounds=(1.0, 2.0), max_nfev=max_evaluations, method="trf",
+                           ftol=1e-6, xtol=1e-6, gtol=1e-6, x_scale="jac")  # fmt: skip
     fitted = lower + span * (result.x - 1.0)
     best = with_values(scenario, params, fitted)
-    model = model_values(run(best), targets)
+    ds = run(best)
+    model = model_values(ds, targets)
     rows = [
         {"region": scenario.region.id, "scheme": t.scheme, "year": t.year, "variable": t.variable.split(".", 1)[1]
-         if "+" not in t.variable else t.variable, "target": t.value, "model": m, "rel_error": (m - t.value) / t.value,
-         "source": t.source}
+         if t.variable.startswith(t.scheme + ".") else t.variable, "target": t.value, "model": m,
+         "rel_error": (m - t.value) / abs(t.value) if t.value else m - t.value, "bound": t.bound or "", "source": t.source}
         for t, m in zip(targets, model)
     ]  # fmt: skip
     values = {(p.key, p.at): float(v) for p, v in zip(params, fitted)}
-    return Fit(best, values, rows, count, result.message)
+    info = parameter_uncertainty(params, fitted, result.jac, result.fun, span)
+    return Fit(best, values, rows, info, count, result.message)
+
+
+def parameter_uncertainty(
+    params: list[FreeParameter], fitted: np.ndarray, jac: np.ndarray, res: np.ndarray, span: np.ndarray
+) -> list[dict[str, Any]]:
+    """Standard error, bound and identification flags of each fitted parameter (module docstring)."""
+    m, n = jac.shape
+    factor = float(res @ res) / (m - n) if m > n else 1e-4
+    norms = np.linalg.norm(jac, axis=0)
+    cov = np.linalg.pinv(jac.T @ jac) * factor
+    sd = np.sqrt(np.clip(np.diag(cov), 0.0, None)) * span
+    out = []
+    for p, value, s, norm in zip(params, fitted, sd, norms):
+        span_p = p.upper - p.lower
+        at_bound = min(value - p.lower, p.upper - value) <= 1e-3 * span_p
+        identified = bool(norm > 1e-6 and s < span_p)
+        out.append({"key": p.key, "at": p.at.isoformat() if p.at else "", "value": float(value), "lower": p.lower,
+                    "upper": p.upper, "sd": float(s), "at_bound": bool(at_bound), "identified": identified})  # fmt: skip
+    return out

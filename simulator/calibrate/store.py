@@ -15,7 +15,8 @@ from simulator.scenario.load import scenario_hash
 from simulator.scenario.schema import Scenario
 from simulator.version import __version__
 
-COLUMNS = ["region", "scheme", "year", "variable", "target", "model", "rel_error", "source"]
+COLUMNS = ["region", "scheme", "year", "variable", "target", "model", "rel_error", "bound", "source"]
+PARAMETER_COLUMNS = ["key", "at", "value", "lower", "upper", "sd", "at_bound", "identified"]
 
 
 def fitted_document(fit: Fit, uncalibrated: Scenario, command: str) -> dict[str, Any]:
@@ -36,8 +37,9 @@ def fitted_document(fit: Fit, uncalibrated: Scenario, command: str) -> dict[str,
         "simulator_version": __version__,
         "scenario": uncalibrated.name,
         "scenario_sha256": scenario_hash(uncalibrated),
-        "optimizer": f"scipy.optimize.least_squares (trf), {fit.evaluations} runs: {fit.status}",
+        "optimizer": f"scipy.optimize.least_squares (trf), {fit.evaluations} batched runs: {fit.status}",
         "fit": [{k: (float(v) if isinstance(v, float) else v) for k, v in row.items()} for row in fit.rows],
+        "parameters": fit.parameters,
         "values": values,
     }
 
@@ -61,10 +63,14 @@ def plan_target_rows(scenario: Scenario, ds, seeds_root: Path | None = None) -> 
         model = float(ds[r.variable].sel(scheme=r.scheme, year=r.year))
         bound = f", {r.bound} bound" if isinstance(r.bound, str) else ""
         rows.append({"region": scenario.region.id, "scheme": r.scheme, "year": r.year, "variable": r.variable,
-                     "target": r.value, "model": model, "rel_error": (model - r.value) / r.value,
+                     "target": r.value, "model": model, "rel_error": (model - r.value) / r.value, "bound": "",
                      "source": f"plan target, not fitted{bound}: {r.source.split(': ', 1)[1]}"})  # fmt: skip
     return rows
 
 
 def calibration_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def parameter_table(parameters: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(parameters, columns=PARAMETER_COLUMNS)

@@ -492,3 +492,35 @@ def png_bytes(kind: str, ds: xr.Dataset, lang: str = "auto") -> bytes:
     buffer = io.BytesIO()
     draw(kind, ds, buffer, lang)
     return buffer.getvalue()
+
+
+def backtest_plot(ds: xr.Dataset, table: pd.DataFrame, fit_until: int, path: Target, lang: str = "en") -> Target:
+    """One panel per compared quantity (scheme, variable): the projection of the fit as a line and every
+    published figure after ``fit_until`` as a marker (a bound as a triangle pointing its way); a dotted
+    line marks the last year fitted. Persons in 万人, money in 亿元."""
+    from simulator.calibrate.targets import expression_terms
+
+    pairs = list(dict.fromkeys(zip(table["scheme"], table["variable"])))
+    last = int(table["year"].max())
+    with _pyplot().rc_context(_fonts(lang)):
+        fig, axes = _grid(len(pairs), min(3, len(pairs)), 13.0 if len(pairs) > 1 else 6.0, 3.0)
+        for ax, (scheme, variable) in zip(axes.flat, pairs):
+            years = ds["year"].values[(ds["year"].values >= fit_until - 5) & (ds["year"].values <= last + 1)]
+            terms = expression_terms(scheme, variable, 0)
+            model = sum(sign * ds[var].sel(scheme=scheme, year=years).values for sign, _, var, _ in terms)
+            units = ds[terms[0][2]].attrs.get("units", "")
+            scale = {"persons": WAN, "yuan": YI}.get(units, 1.0)
+            ax.plot(years, model / scale, color="C0", lw=1.6, label="model")
+            rows = table[(table["scheme"] == scheme) & (table["variable"] == variable)]
+            for bound, marker in (("", "o"), ("lower", "^"), ("upper", "v")):
+                pick = rows[rows["bound"] == bound]
+                if len(pick):
+                    ax.plot(pick["year"], pick["actual"] / scale, marker, color="C3", label=f"published {bound}".strip())
+            ax.axvline(fit_until + 0.5, color="grey", ls=":", lw=1.0)
+            ax.set_title(f"{scheme_name(scheme, lang)}: {variable}", fontsize="small")
+            ax.set_ylabel({WAN: _text(lang)["wan"], YI: _text(lang)["yi"]}.get(scale, units))
+            _thousands(ax)
+            _dedupe_legend(ax, loc="best", fontsize="x-small")
+        fig.suptitle(f"{ds.attrs.get('scenario', '')}: backtest, fitted up to {fit_until}")
+        fig.tight_layout()
+        return _save(fig, path)

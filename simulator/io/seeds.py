@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from simulator.scenario.calibration import CALIBRATION_LAST_YEAR
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
@@ -46,7 +48,6 @@ Kind = Literal["actual", "target", "cumulative", "cumulative_target"]
 Bound = Literal["lower", "upper", "approx"]
 Scope = Literal["scheme", "all_members", "enterprise", "public_institutions"]
 Confidence = Literal["H", "M", "L"]
-CALIBRATION_LAST_YEAR = 2020  # official figures of later years are for backtests only
 DIFFERENCES = frozenset({"current_balance", "revenue_minus_expenditure", "pooling_net"})  # may be negative
 
 # The controlled indicator vocabulary; each name is defined in docs/seeds.md.
@@ -365,17 +366,6 @@ def figures(
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 
 
-def model_value(ds, scheme: str, expression: str, year: int) -> float:
-    """The value of a figure's model ``expression`` (``a``, ``a+b``, ``a-b``...) for ``scheme`` in ``year``."""
-    total, sign = 0.0, 1.0
-    for token in re.split(r"([+-])", expression):
-        if token in "+-":
-            sign = 1.0 if token == "+" else -1.0
-            continue
-        total += sign * float(ds[token].sel(scheme=scheme, year=year))
-    return total
-
-
 def figures_in(ds, kinds: tuple[str, ...] = ("actual", "target"), root: Path | None = None, official: bool = True) -> pandas.DataFrame:
     """:func:`figures` of the results' region whose model expression ``ds`` has for the figure's scheme and
     year (every term a (scheme, year) variable of ``ds``)."""
@@ -393,6 +383,6 @@ def figures_in(ds, kinds: tuple[str, ...] = ("actual", "target"), root: Path | N
 
 __all__ = [
     "INDICATORS", "SEEDS_DIR", "Bound", "Kind", "Scheme", "SeedDocument", "SeedError", "SeedFile", "SeedRecord", "Unit",
-    "load_all_seeds", "load_region_seeds", "load_seeds", "seed_table", "SEED_UNITS", "figures", "figures_in", "model_value",
+    "load_all_seeds", "load_region_seeds", "load_seeds", "seed_table", "SEED_UNITS", "figures", "figures_in",
     "OfficialRecord", "CALIBRATION_LAST_YEAR",
 ]

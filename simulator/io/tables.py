@@ -115,43 +115,41 @@ def print_headline(ds: xr.Dataset, console: Console | None = None) -> None:
     (console or console_for_tables()).print(headline_table(ds))
 
 
-def print_calibration(table) -> None:
-    """The calibration table: each target, the model value and the relative error."""
+def print_calibration(table, parameters=None) -> None:
+    """The calibration tables: each target with the model value and the relative error (a bound is met
+    when the model is on its side), then each fitted parameter with its standard error and flags."""
     from rich.console import Console
     from rich.table import Table
 
+    console = Console(width=200)
     out = Table(title="calibration: targets (fitted) and the plans' later targets (not fitted)", title_justify="left")
-    for column in ("scheme", "year", "variable", "target", "model", "rel. error", "source"):
+    for column in ("scheme", "year", "variable", "target", "model", "rel. error", "bound", "source"):
         out.add_column(column, justify="right" if column in ("year", "target", "model", "rel. error") else "left")
     for row in table.itertuples(index=False):
         out.add_row(row.scheme, str(row.year), row.variable, f"{row.target:,.6g}", f"{row.model:,.6g}",
-                    f"{row.rel_error:+.2%}", row.source)  # fmt: skip
-    Console(width=200).print(out)
+                    f"{row.rel_error:+.2%}", str(row.bound or ""), row.source)  # fmt: skip
+    console.print(out)
+    if parameters is None or parameters.empty:
+        return
+    par = Table(title="fitted parameters (sd from the Jacobian; a parameter at a bound or not identified is a finding to explain)",
+                title_justify="left")  # fmt: skip
+    for column in ("key", "at", "value", "sd", "lower", "upper", "flag"):
+        par.add_column(column, justify="right" if column in ("value", "sd", "lower", "upper") else "left")
+    for p in parameters.itertuples(index=False):
+        flag = ", ".join(f for f, on in (("AT BOUND", p.at_bound), ("NOT IDENTIFIED", not p.identified)) if on)
+        par.add_row(p.key, str(p.at or ""), f"{p.value:,.6g}", f"{p.sd:,.3g}", f"{p.lower:,.6g}", f"{p.upper:,.6g}", flag)
+    console.print(par)
 
 
-def print_award(award, console: Console | None = None) -> None:
-    """One worker's first pension: the parts, the total, the inputs found in the rules and the notes."""
+def print_backtest(table, fit_until: int) -> None:
+    """Every published figure after ``fit_until``: actual, model and the relative error."""
+    from rich.console import Console
     from rich.table import Table
 
-    console = console or console_for_tables()
-    used = award.inputs
-    where = used["province"] + (f", {used['city']}" if used.get("city") else "")
-    out = Table(
-        title=f"first pension ({where}), retired {used['retired']}, divisor {used['divisor_months']:g}",
-        title_justify="left",
-    )
-    out.add_column("part")
-    out.add_column("yuan / month", justify="right")
-    for name, value in (
-        ("basic pension", award.basic),
-        ("account pension", award.account),
-        ("transitional pension", award.transitional),
-        ("extra", award.extra),
-        ("total", award.total),
-    ):
-        out.add_row(name, f"{value:,.2f}")
-    if award.replacement_rate is not None:
-        out.add_row("replacement rate (of --wage)", f"{award.replacement_rate:.1%}")
-    console.print(out)
-    for note in award.notes:
-        console.print(f"- {note}", markup=False, highlight=False)
+    out = Table(title=f"backtest: fitted on figures up to {fit_until}, against every later figure", title_justify="left")
+    for column in ("scheme", "variable", "year", "actual", "model", "rel. error", "bound", "source"):
+        out.add_column(column, justify="right" if column in ("year", "actual", "model", "rel. error") else "left")
+    for r in table.itertuples(index=False):
+        out.add_row(r.scheme, r.variable, str(r.year), f"{r.actual:,.6g}", f"{r.model:,.6g}",
+                    "" if r.rel_error != r.rel_error else f"{r.rel_error:+.1%}", r.bound, r.source[:80])  # fmt: skip
+    Console(width=200).print(out)

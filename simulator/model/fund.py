@@ -106,7 +106,8 @@ def actuarial_balance(ds: xr.Dataset, discount: np.ndarray) -> xr.DataArray:
     projected years, discounted at ``discount`` [D or 1, Y] (the fund return, from the base year); NaN
     for a scheme without a wage bill (the residents pension)."""
     years = ds[YEAR]
-    factor = xr.DataArray(np.cumprod(1.0 / (1.0 + np.atleast_2d(discount)), axis=-1), dims=(DRAW, YEAR))
+    factor = np.cumprod(1.0 / (1.0 + np.atleast_2d(discount)), axis=-1)
+    factor = xr.DataArray(np.broadcast_to(factor, (ds.sizes[DRAW], factor.shape[-1])), dims=(DRAW, YEAR))
     projected = years > years[0]
     income = (ds["contributions"] + ds["transfers_in"] - ds["expenditure"]).where(projected, 0.0)
     payroll = ds["wage_bill"].where(projected, 0.0)

@@ -87,6 +87,7 @@ from simulator.model.kernels.employee_layout import (
     YEAR,
 )
 
+
 @njit(cache=True, parallel=True)
 def employee_pension_numba(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, group_sex, out):
     """Numba twin; arguments as :func:`employee_pension_numpy`. Writes ``out[d, t, :]``, the
@@ -99,16 +100,18 @@ def employee_pension_numba(act0, dor0, kact0, kdor0, ret0, pen0, survival, serie
         return
     for d in prange(out.shape[0]):
         di = np.int64(d)  # prange gives an unsigned index; keep draw indices signed
-        d0 = di if act0.shape[0] > 1 else np.int64(0)
-        dr = di if ret0.shape[0] > 1 else np.int64(0)
-        ds = di if survival.shape[0] > 1 else np.int64(0)
-        dq = di if series.shape[0] > 1 else np.int64(0)
-        dc = di if cells.shape[0] > 1 else np.int64(0)
         _project_draw(
-            act0[d0], dor0[d0], kact0[d0], kdor0[d0], ret0[dr], pen0[dr],
-            survival[ds], series[dq], cells[dc], group_sex,
-            out[di],
+            act0[_row(act0.shape[0], di)], dor0[_row(dor0.shape[0], di)], kact0[_row(kact0.shape[0], di)],
+            kdor0[_row(kdor0.shape[0], di)], ret0[_row(ret0.shape[0], di)], pen0[_row(pen0.shape[0], di)],
+            survival[_row(survival.shape[0], di)], series[_row(series.shape[0], di)], cells[_row(cells.shape[0], di)],
+            group_sex, out[di],
         )  # fmt: skip
+
+
+@njit(cache=True)
+def _row(n, d):
+    """Row d of an input with a draw axis of n rows (n = 1: the one row, broadcast)."""
+    return d if n > 1 else np.int64(0)
 
 
 @njit(cache=True)
