@@ -70,6 +70,8 @@ _ALL = [
        "enterprise retirees at year end"),
     _v("public_insured", "persons", "stock", "insured, public institutions", "机关事业单位参保人数",
        "enrolled staff and retirees of government bodies and public institutions at year end"),
+    _v("public_members", "persons", "stock", "staff and retirees, public institutions", "机关事业单位人员",
+       "staff and retirees of government bodies and public institutions at year end, enrolled in the scheme or not"),
     _v("public_retirees", "persons", "stock", "retirees, public institutions", "机关事业单位离退休人数",
        "retirees of government bodies and public institutions at year end, enrolled in the scheme or not"),
     _v("covered_60_plus", "persons", "stock", "employee members and retirees 60+", "60岁及以上职工养老保险人员",

@@ -18,11 +18,11 @@ SMALL = """
 calibration:
   fitted: jiangxi.fitted.yaml
   parameters:
-    - {key: employee_pension.coverage, at: 2020-07-01, lower: 0.3, upper: 1.0}
-    - {key: employee_pension.initial.average_pension, lower: 1500, upper: 2400}
+    - {key: employee_pension.coverage, at: 2020-07-01, lower: 0.2, upper: 1.0}
+    - {key: employee_pension.initial.average_pension, lower: 900, upper: 1600}
   targets:
     - {variable: employee_pension.insured, year: 2020, seed: employee_pension.insured}
-    - {variable: employee_pension.average_pension, year: 2020, seed: employee_pension.average_pension}
+    - {variable: employee_pension.enterprise_average_pension, year: 2020, seed: employee_pension.average_pension}
 """
 
 

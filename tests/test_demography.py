@@ -1,4 +1,4 @@
-"""Demography: life tables, base population, the Jiangxi 2015 -> 2020 check, derived scenario
+"""Demography: life tables, base population, the Jiangxi 2010 -> 2020 check, derived scenario
 figures, the national projection beside UN WPP 2024, user CSVs, the dataset interface, the pyramid."""
 
 from __future__ import annotations
@@ -134,22 +134,23 @@ def test_smooth_rake_by_hand() -> None:
 
 
 def test_reverse_survival_projects_back_to_the_census(jiangxi) -> None:
-    """Ageing the reverse-survived 2015 population five years (no births, no migration) gives the
-    2020 fit at ages 5+ and in the open group."""
+    """Ageing the reverse-survived base-year population n = 2020 - base years (no births, no migration)
+    gives the 2020 fit at ages n+ and in the open group."""
     inputs = build_inputs(jiangxi)
-    back = reverse_survive(inputs.census_fit, inputs.survival[1:6], inputs.base)
+    n = 2020 - jiangxi.base_year
+    back = reverse_survive(inputs.census_fit, inputs.survival[1 : n + 1], inputs.base)
     pop = back
-    for k in range(1, 6):
+    for k in range(1, n + 1):
         pop = age_one_year(pop, inputs.survival[k])
-    np.testing.assert_allclose(pop[:, 5:], inputs.census_fit[:, 5:], rtol=1e-12)
+    np.testing.assert_allclose(pop[:, n:], inputs.census_fit[:, n:], rtol=1e-12)
 
 
-def test_jiangxi_2020_from_2015(jiangxi, jiangxi_ds) -> None:
-    """Starting at the end of 2015, the projection reproduces the 2020 census total within 0.5% and
-    the shares 0-14, 15-59, 60+, 65+ within 0.5 point."""
+def test_jiangxi_2020_from_2010(jiangxi, jiangxi_ds) -> None:
+    """Starting at the 2010 census (44,567,475, the end of 2010), the projection reproduces the 2020 census
+    total within 0.5% and the shares 0-14, 15-59, 60+, 65+ within 0.5 point."""
     census = jiangxi.demography.base_population.census_2020
-    assert jiangxi.base_year == 2015
-    np.testing.assert_allclose(float(jiangxi_ds.population_total.sel(year=2015)), 45_656_300)
+    assert jiangxi.base_year == 2010
+    np.testing.assert_allclose(float(jiangxi_ds.population_total.sel(year=2010)), 44_567_475)
     pop = jiangxi_ds.population.sel(year=2020).sum("sex")
     total = float(pop.sum())
     errors = {"total %": 100 * (total / census.total - 1)}
@@ -160,7 +161,7 @@ def test_jiangxi_2020_from_2015(jiangxi, jiangxi_ds) -> None:
         ("65+", (65, 100), census.age_65_plus),
     ):
         errors[name] = 100 * (float(pop.sel(age=slice(lo, hi)).sum()) / total - share)
-    print("Jiangxi 2020 from 2015, errors (total %, shares points):", {k: round(v, 3) for k, v in errors.items()})
+    print("Jiangxi 2020 from 2010, errors (total %, shares points):", {k: round(v, 3) for k, v in errors.items()})
     assert abs(errors.pop("total %")) < 0.5
     assert all(abs(v) < 0.5 for v in errors.values()), errors
 
@@ -173,7 +174,7 @@ def test_famine_cohort_shape_in_2020(which, request) -> None:
 
 
 def test_base_year_2020_is_the_census_fit(tmp_path) -> None:
-    changes = {"base_year": 2020, "demography": {"base_population": {"base_total": None}}}  # null drops the 2015 total
+    changes = {"base_year": 2020, "demography": {"base_population": {"base_total": None}}}  # null drops the base-year total
     scenario = simulator.load_scenario(_variant(tmp_path, SCENARIOS / "jiangxi.yaml", changes))
     pop = population_dataset(scenario).population.sel(year=2020)
     census = scenario.demography.base_population.census_2020
@@ -199,7 +200,7 @@ def test_jiangxi_derived_figures_are_current(jiangxi) -> None:
     shipped = _values(jiangxi.demography.fertility.tfr)
     for year, value in {**tfr, **derive.implied_tfr(inputs, JIANGXI_BIRTHS)}.items():
         assert shipped[year] == pytest.approx(value, abs=6e-4), year
-    assert _values(jiangxi.demography.migration.net)[2016] == pytest.approx(net, abs=60)
+    assert _values(jiangxi.demography.migration.net)[jiangxi.base_year + 1] == pytest.approx(net, abs=60)
 
 
 def test_china_derived_tfr_is_current(china) -> None:
@@ -224,7 +225,8 @@ def test_national_projection_beside_wpp_2024(china_ds) -> None:
 
 def test_dataset_interface(jiangxi, jiangxi_ds) -> None:
     ds = jiangxi_ds
-    assert list(ds.year.values) == list(range(2015, 2101)) and list(ds.sex.values) == ["male", "female"]
+    base = jiangxi.base_year
+    assert list(ds.year.values) == list(range(base, 2101)) and list(ds.sex.values) == ["male", "female"]
     assert list(ds.age.values) == list(range(101))
     dims = {
         "population": ("year", "sex", "age"), "survival": ("year", "sex", "age"), "births": ("year",),
@@ -235,9 +237,9 @@ def test_dataset_interface(jiangxi, jiangxi_ds) -> None:
         var = ds[name]
         assert var.dims == want and var.dtype == np.float64 and var.attrs["units"] and var.attrs["long_name"], name
     assert not ds.survival.isnull().any() and (ds.population >= 0).all()
-    np.testing.assert_allclose(ds.population.sel(year=2015).values, build_inputs(jiangxi).base)
+    np.testing.assert_allclose(ds.population.sel(year=base).values, build_inputs(jiangxi).base)
     change = ds.population_total.diff("year")
-    flows = (ds.births - ds.deaths + ds.net_migration.sum(("sex", "age"))).sel(year=slice(2016, None))
+    flows = (ds.births - ds.deaths + ds.net_migration.sum(("sex", "age"))).sel(year=slice(base + 1, None))
     np.testing.assert_allclose(change.values, flows.values, rtol=1e-9)
     pop = ds.population.sum("sex")
     ratio = pop.sel(age=slice(65, 100)).sum("age") / pop.sel(age=slice(15, 64)).sum("age")
@@ -260,9 +262,10 @@ def test_user_csv_base_population(tmp_path) -> None:
     base = {"census_2020": None, "base_total": None, "file": str(CSV / "good.csv")}  # null removes the parent's keys
     changes = {"demography": {"base_population": base, "migration": {"net": 0}}}  # toy population: no migrants
     path = _variant(tmp_path, SCENARIOS / "jiangxi.yaml", changes)
-    ds = population_dataset(simulator.load_scenario(path))
-    np.testing.assert_allclose(ds.population.sel(year=2015, sex="female", age=30), 1305.0)
-    np.testing.assert_allclose(float(ds.population.sel(year=2015).sum()), 303_505.0)
+    scenario = simulator.load_scenario(path)
+    ds = population_dataset(scenario)
+    np.testing.assert_allclose(ds.population.sel(year=scenario.base_year, sex="female", age=30), 1305.0)
+    np.testing.assert_allclose(float(ds.population.sel(year=scenario.base_year).sum()), 303_505.0)
 
 
 @pytest.mark.parametrize(
@@ -325,7 +328,7 @@ def test_population_pyramid(jiangxi_ds, tmp_path, lang: str) -> None:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a machine without CJK fonts warns for zh
-        out = population_pyramid(jiangxi_ds, [2015, 2050], tmp_path / f"pyramid_{lang}.png", lang=lang)
+        out = population_pyramid(jiangxi_ds, [2010, 2050], tmp_path / f"pyramid_{lang}.png", lang=lang)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
     with pytest.raises(ValueError, match="not in the results"):
-        population_pyramid(jiangxi_ds, [2014], tmp_path / "x.png")
+        population_pyramid(jiangxi_ds, [2009], tmp_path / "x.png")

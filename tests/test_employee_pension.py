@@ -94,7 +94,8 @@ def test_retirement_hazard_follows_each_birth_cohort(jiangxi) -> None:
     from simulator.model.context import retirement_cells
 
     years = np.arange(2015, 2031)
-    reached, hazard, _ = retirement_cells(jiangxi, years)
+    statutory = override(jiangxi, {"employee_pension.special_early": None})  # no special early retirement
+    reached, hazard, _ = retirement_cells(statutory, years)
     m60 = 0
     assert hazard[2025 - 2015, m60, 60] == pytest.approx(0.75)
     assert hazard[2026 - 2015, m60, 61] == pytest.approx(1.0)

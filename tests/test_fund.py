@@ -95,10 +95,8 @@ def jiangxi():
 def test_employee_pension_interest_follows_the_rule(jiangxi, mode) -> None:
     """The employee fund of a real run (a non-zero opening balance, a 2.5% return) earns interest on the
     mid-year balance, subsidy included; ``cover_deficit`` pays max(0, benefits - contributions)."""
-    changes = {"employee_pension.subsidy.mode": mode}
-    if mode != "path":
-        changes["employee_pension.subsidy.path"] = None  # only mode path reads a path
-    scenario = override(jiangxi, changes)
+    subsidy = {"mode": mode, "path": {"values": {2010: 5.0e9}} if mode == "path" else None}  # only mode path reads a path
+    scenario = override(jiangxi, {"employee_pension.subsidy": subsidy})
     ds = simulator.run(scenario).sel(scheme="employee_pension")
     p = slice(1, None)
     b, c, s = ds["balance"].values, ds["contributions"].values[p], ds["subsidy"].values[p]

@@ -50,7 +50,7 @@ def test_contract_identities_and_people(baseline) -> None:
 
 def test_basic_pension_2020_is_the_plans_110(baseline) -> None:
     """National minimum 93 (2020) + the Jiangxi top-up 17 = 110 yuan/month (seeds/jiangxi.yaml, 一(一))."""
-    years = np.arange(2015, 2101)
+    years = jiangxi_inputs()[1].years
     assert baseline["monthly_basic_pension"][years == 2020][0] == pytest.approx(110.0)
     assert baseline["monthly_minimum_pension"][years == 2025][0] == pytest.approx(143.0)
 
@@ -72,7 +72,7 @@ def test_faster_coverage_growth_raises_insured_and_contributions() -> None:
     faster = run(  # ... rising on to 95% by 2030 instead of holding its 2020 level
         {"resident_pension.coverage": {"values": {**dict(coverage.values), 2030: 0.95}, "interpolation": "linear"}}
     )
-    later = np.arange(2015, 2101) >= 2020  # linear paths are read at 1 July: 2020 already moves
+    later = jiangxi_inputs()[1].years >= 2020  # linear paths are read at 1 July: 2020 already moves
     assert (faster["insured"][later] > base["insured"][later]).all()
     assert (faster["contributions"][later] > base["contributions"][later]).all()
     np.testing.assert_allclose(faster["insured"][~later], base["insured"][~later])

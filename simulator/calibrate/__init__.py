@@ -49,7 +49,7 @@ def run_backtest(path: str | Path, fit_until: int, progress: Callable[[int], Non
     statistics, ``seeds/``) that a model variable measures."""
     from simulator.calibrate.fit import calibrate
     from simulator.calibrate.store import calibration_table, parameter_table
-    from simulator.calibrate.targets import expression_terms
+    from simulator.io.seeds import expression_terms
     from simulator.io.seeds import figures_in
     from simulator.model.projection import project
 

@@ -9,7 +9,8 @@ Residual of target i (dimensionless)::
     upper bound                 r_i = w_i max(0, m_i - v_i) / s_i
 
 with s_i = |v_i|, or for a bound of zero (revenue - expenditure <= 0) the size of the quantity's first
-term in the run (revenue), so that every residual is a relative error.
+term in the run (revenue), so that every residual is a relative error. In a panel of published figures a
+weak figure (confidence L) counts half.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
+from simulator.io.seeds import expression_terms
 from simulator.scenario.schema import Scenario
 
 Term = tuple[float, str, str, int]  # sign, scheme, variable, year
+CONFIDENCE_WEIGHT = {"H": 1.0, "M": 1.0, "L": 0.5}  # a weak figure (L) counts half in a panel
 
 
 @dataclass(frozen=True)
@@ -56,19 +59,6 @@ def _total(ds, terms: tuple[Term, ...]) -> float:
     return sum(sign * float(ds[var].sel(scheme=scheme, year=year)) for sign, scheme, var, year in terms)
 
 
-def expression_terms(scheme: str, expression: str, year: int) -> tuple[Term, ...]:
-    """Terms of a figure's model expression (``a``, ``a+b``, ``a-b``) for one scheme and year."""
-    import re
-
-    out, sign = [], 1.0
-    for token in re.split(r"([+-])", expression):
-        if token in ("+", "-"):
-            sign = 1.0 if token == "+" else -1.0
-        elif token:
-            out.append((sign, scheme, token, year))
-    return tuple(out)
-
-
 def variable_terms(variable: str, year: int) -> tuple[Term, ...]:
     """Terms of a target's ``scheme.variable+scheme.variable`` in ``year``."""
     return tuple((1.0, *term.split("."), year) for term in variable.split("+"))  # type: ignore[misc]
@@ -96,7 +86,12 @@ def resolve_targets(scenario: Scenario, fit_until: int | None = None, seeds_root
                                    variable_terms(t.variable, t.year), bound=_bound(r)))  # fmt: skip
         elif t.kind == "level":
             for r in _rows(table, t.figures):
-                out.append(TargetValue(r["scheme"], f"{r['scheme']}.{r['variable']}", int(r["year"]), float(r["value"]), t.weight,
+                if int(r["year"]) == scenario.base_year and _flow(r["variable"]):
+                    continue  # the base year's flows are not projected
+                if any(o.numerator == expression_terms(r["scheme"], r["variable"], int(r["year"])) and o.kind == "level" for o in out):
+                    continue  # the same figure is already a target of its own
+                weight = t.weight * CONFIDENCE_WEIGHT[r["confidence"]]
+                out.append(TargetValue(r["scheme"], f"{r['scheme']}.{r['variable']}", int(r["year"]), float(r["value"]), weight,
                                        r["source"], expression_terms(r["scheme"], r["variable"], int(r["year"])), bound=_bound(r)))  # fmt: skip
         elif t.kind == "ratio":
             top, bottom = _rows(table, t.figures), {int(r["year"]): r for r in _rows(table, t.of)}
@@ -129,19 +124,29 @@ def resolve_targets(scenario: Scenario, fit_until: int | None = None, seeds_root
     return out
 
 
-def _rows(table, indicator: str) -> list:
+def _rows(table, indicator: str, measured: bool = True) -> list:
+    """The figures of ``scheme.indicator`` by year; with ``measured``, only those a model expression measures."""
     scheme, name = indicator.split(".", 1)
-    rows = table[(table["scheme"] == scheme) & (table["indicator"] == name) & table["variable"].notna()]
+    rows = table[(table["scheme"] == scheme) & (table["indicator"] == name)]
+    if measured:
+        rows = rows[rows["variable"].notna()]
     return [r for _, r in rows.sort_values("year", kind="stable").iterrows()]
 
 
 def _one(table, indicator: str, year: int, what: str):
-    found = [r for r in _rows(table, indicator) if int(r["year"]) == year and r["origin"] == "plan"] or [
-        r for r in _rows(table, indicator) if int(r["year"]) == year
-    ]
+    """The one figure of ``indicator`` in ``year`` a target names (the plan's where it has one)."""
+    rows = [r for r in _rows(table, indicator, measured=False) if int(r["year"]) == year]
+    found = [r for r in rows if r["origin"] == "plan"] or rows
     if len(found) != 1:
         raise ValueError(f"{what}: {len(found)} published figures for {indicator} {year} (expected exactly one)")
     return found[0]
+
+
+def _flow(expression: str) -> bool:
+    """True when a term of ``expression`` is a flow (NaN in the base year)."""
+    from simulator.variables import VARIABLES
+
+    return any(VARIABLES[t].kind == "flow" for _, _, t, _ in expression_terms("", expression, 0))
 
 
 def _bound(row) -> str | None:

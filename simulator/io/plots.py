@@ -498,7 +498,7 @@ def backtest_plot(ds: xr.Dataset, table: pd.DataFrame, fit_until: int, path: Tar
     """One panel per compared quantity (scheme, variable): the projection of the fit as a line and every
     published figure after ``fit_until`` as a marker (a bound as a triangle pointing its way); a dotted
     line marks the last year fitted. Persons in 万人, money in 亿元."""
-    from simulator.calibrate.targets import expression_terms
+    from simulator.io.seeds import expression_terms
 
     pairs = list(dict.fromkeys(zip(table["scheme"], table["variable"])))
     last = int(table["year"].max())

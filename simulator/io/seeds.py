@@ -324,7 +324,9 @@ SEED_UNITS: dict[str, tuple[str, float]] = {
     "percent": ("1", 0.01), "ratio": ("1", 1.0),
 }  # fmt: skip
 # seed indicators whose model variable has another name
-INDICATOR_VARIABLES = {"benefit": "monthly_benefit"}
+INDICATOR_VARIABLES = {
+    "benefit": "monthly_benefit", "insured_enterprise": "enterprise_insured", "insured_public_institutions": "public_insured",
+}
 FIGURE_COLUMNS = [
     "scheme", "indicator", "variable", "year", "value", "units", "kind", "bound", "source", "origin", "scope", "confidence",
 ]  # fmt: skip
@@ -366,6 +368,17 @@ def figures(
     return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
 
 
+def expression_terms(scheme: str, expression: str, year: int) -> tuple[tuple[float, str, str, int], ...]:
+    """(sign, scheme, variable, year) of each term of a figure's model expression (``a``, ``a+b``, ``a-b``)."""
+    out, sign = [], 1.0
+    for token in re.split(r"([+-])", expression):
+        if token in ("+", "-"):
+            sign = 1.0 if token == "+" else -1.0
+        elif token:
+            out.append((sign, scheme, token, year))
+    return tuple(out)
+
+
 def figures_in(ds, kinds: tuple[str, ...] = ("actual", "target"), root: Path | None = None, official: bool = True) -> pandas.DataFrame:
     """:func:`figures` of the results' region whose model expression ``ds`` has for the figure's scheme and
     year (every term a (scheme, year) variable of ``ds``)."""
@@ -383,6 +396,6 @@ def figures_in(ds, kinds: tuple[str, ...] = ("actual", "target"), root: Path | N
 
 __all__ = [
     "INDICATORS", "SEEDS_DIR", "Bound", "Kind", "Scheme", "SeedDocument", "SeedError", "SeedFile", "SeedRecord", "Unit",
-    "load_all_seeds", "load_region_seeds", "load_seeds", "seed_table", "SEED_UNITS", "figures", "figures_in",
+    "load_all_seeds", "load_region_seeds", "load_seeds", "seed_table", "SEED_UNITS", "figures", "figures_in", "expression_terms",
     "OfficialRecord", "CALIBRATION_LAST_YEAR",
 ]

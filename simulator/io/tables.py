@@ -153,3 +153,31 @@ def print_backtest(table, fit_until: int) -> None:
         out.add_row(r.scheme, r.variable, str(r.year), f"{r.actual:,.6g}", f"{r.model:,.6g}",
                     "" if r.rel_error != r.rel_error else f"{r.rel_error:+.1%}", r.bound, r.source[:80])  # fmt: skip
     Console(width=200).print(out)
+
+
+def print_award(award, console: Console | None = None) -> None:
+    """One worker's first pension: the parts, the total, the inputs found in the rules and the notes."""
+    from rich.table import Table
+
+    console = console or console_for_tables()
+    used = award.inputs
+    where = used["province"] + (f", {used['city']}" if used.get("city") else "")
+    out = Table(
+        title=f"first pension ({where}), retired {used['retired']}, divisor {used['divisor_months']:g}",
+        title_justify="left",
+    )
+    out.add_column("part")
+    out.add_column("yuan / month", justify="right")
+    for name, value in (
+        ("basic pension", award.basic),
+        ("account pension", award.account),
+        ("transitional pension", award.transitional),
+        ("extra", award.extra),
+        ("total", award.total),
+    ):
+        out.add_row(name, f"{value:,.2f}")
+    if award.replacement_rate is not None:
+        out.add_row("replacement rate (of --wage)", f"{award.replacement_rate:.1%}")
+    console.print(out)
+    for note in award.notes:
+        console.print(f"- {note}", markup=False, highlight=False)

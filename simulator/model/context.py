@@ -83,10 +83,13 @@ def _take(array: np.ndarray, d: int) -> np.ndarray:
 
 def retirement_cells(scenario: Scenario, years: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``reached[y, g, a]`` (share of the cell's cohort past its claim age at the end of y, with the
-    scenario's flexible claims), ``hazard[y, g, a]`` and ``claim_age[y, g, a]`` (years, mean age of this
+    scenario's flexible claims and special early retirement), ``hazard[y, g, a]`` and ``claim_age[y, g, a]`` (years, mean age of this
     year's claimants; the cell's age where nobody claims)."""
     policy = scenario.policy.retirement
     flex = scenario.employee_pension.flexible.model_dump()
+    special = scenario.employee_pension.special_early
+    if special is not None:
+        flex |= {"special_share": special.share, "special_months": special.months}
     ext = np.arange(years[0] - 1, years[-1] + 1)  # one year before, for the hazard
     reached = np.zeros((len(ext), len(GROUPS), len(AGES)))
     claim_age = np.full_like(reached, np.nan)

@@ -95,6 +95,13 @@ def coverage_path(scenario: Scenario, implied: np.ndarray, years: np.ndarray) ->
     return paths[where.reshape(-1)]
 
 
+def coverage_profile(knots: dict[int, float] | None) -> np.ndarray | float:
+    """Relative coverage by age 0..100 from ``{age: factor}`` knots (straight lines, flat outside), or 1."""
+    if knots is None:
+        return 1.0
+    return np.interp(AGES, list(knots), list(knots.values()))
+
+
 def in_force(start: dt.date, years: np.ndarray) -> np.ndarray:
     """Share of each calendar year on or after ``start`` (0 before its year, 1 after)."""
     first, last = np.array([dt.date(int(y), 1, 1).toordinal() for y in years]), np.array([dt.date(int(y) + 1, 1, 1).toordinal() for y in years])
@@ -112,6 +119,7 @@ def inputs(scenario: Scenario, ctx: Context) -> Inputs:
     ep, pol = scenario.employee_pension, scenario.policy.employee_pension
     growth = ctx.growth
     working = ctx.employment * (1.0 - ctx.reached)  # [D, Y, G, A]
+    covered = working * coverage_profile(ep.coverage_by_age)
     employer = annual(pol.employer_rate, years)
     employee = annual(pol.employee_rate, years)
     relief = annual(ep.contribution_relief, years) if ep.contribution_relief is not None else 0.0
@@ -134,7 +142,7 @@ def inputs(scenario: Scenario, ctx: Context) -> Inputs:
                        & (ctx.reached >= 1.0 - 1e-12)).astype(float),
     }  # fmt: skip
 
-    implied = ep.initial.contributors / working[:, 0].sum(axis=(1, 2))
+    implied = ep.initial.contributors / covered[:, 0].sum(axis=(1, 2))
     init = ep.initial
     enterprise = sector(
         scenario, ctx,
@@ -145,13 +153,14 @@ def inputs(scenario: Scenario, ctx: Context) -> Inputs:
             L.TRANSITIONAL_RATE: ep.transitional_rate,
         },
         cells=cells_common | {
-            L.TARGET: coverage_path(scenario, implied, years)[:, :, None, None] * working,
+            L.TARGET: coverage_path(scenario, implied, years)[:, :, None, None] * covered,
             L.DORMANCY: annual(ep.dormancy_rate, years)[:, None, None],
             L.REACTIVATION: annual(ep.reactivation_rate, years)[:, None, None],
         },
         stocks=(init.contributors, init.dormant, init.retirees, init.average_pension),
         service=(init.service_density, init.entry_age),
         account_years=scenario.base_year - ep.account_start,
+        members=covered[:, 0],
     )  # fmt: skip
     public, enrolment = None, np.zeros((1, len(years)))
     pub = ep.public_institutions
@@ -194,9 +203,11 @@ def sector(
     stocks: tuple[float, float, float, float],
     service: tuple[float, int],
     account_years: float,
+    members: np.ndarray | None = None,
 ) -> Sector:
     """One sector's kernel arguments from its series and cell columns (values [D or 1, Y] or broadcastable)
-    and its base-year ``stocks`` (contributors, dormant, retirees, average pension a month)."""
+    and its base-year ``stocks`` (contributors, dormant, retirees, average pension a month), members spread
+    over (group, age) like ``members`` [D, G, A] (default: urban employment below the claim age)."""
     years = ctx.years
     packed = np.zeros((_lead(series.values(), 2), len(years), L.N_SERIES))
     for k, v in series.items():
@@ -204,7 +215,7 @@ def sector(
     grid = np.zeros((_lead(cells.values(), 4), len(years), len(GROUPS), len(AGES), L.N_CELLS))
     for k, v in cells.items():
         grid[..., k] = v
-    working = ctx.employment[:, 0] * (1.0 - ctx.reached[:, 0])
+    working = ctx.employment[:, 0] * (1.0 - ctx.reached[:, 0]) if members is None else members
     state = initial_state(scenario, working, ctx.reached[:, 0], ctx.population[:, 0], packed[:, 0], stocks, service, account_years)
     return Sector(**state, survival=ctx.survival[:, 1:], series=packed[:, 1:], cells=grid[:, 1:])
 
@@ -341,6 +352,7 @@ def project(scenarios: Sequence[Scenario], ctx: Context, impl: str = "numba") ->
     v["enterprise_retirees"] = ent["retirees"]
     v["public_insured"] = e * (pub["contributors"] + pub["retirees"])
     v["public_retirees"] = pub["retirees"]
+    v["public_members"] = pub["contributors"] + pub["dormant"] + pub["retirees"]
     v["covered_60_plus"] = ent["old_members"] + ent["old_retirees"] + pub["old_members"] + pub["old_retirees"]
     v["wage_bill"] = v["contributors"] * ctx.contribution_base
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -56,6 +56,17 @@ class FlexibleShares(Strict):
         return late
 
 
+class SpecialEarly(Strict):
+    """Members who retire before the old statutory age under the special rules: arduous or hazardous
+    jobs and illness (国发〔1978〕104号: men at 55 and women at 45 instead of 60 and 50), rules the 2024
+    reform keeps."""
+
+    share: float = Field(ge=0, le=1, description="share of each cohort retiring early under the special rules")
+    months: int = Field(ge=0, le=120, description="how many months before the old statutory age")
+    source: str | None = None
+    note: str | None = None
+
+
 class ShortService(Strict):
     """Members who reach the statutory age short of the minimum contribution years."""
 
@@ -141,7 +152,27 @@ class InitialState(Strict):
 class EmployeePension(Strict):
     """Regional behaviour and state of the urban employee pension."""
 
+    @model_validator(mode="after")
+    def _shares(self) -> EmployeePension:
+        special = self.special_early.share if self.special_early is not None else 0.0
+        total = self.flexible.early_share + self.flexible.late_share + special
+        if total > 1.0:
+            raise ValueError(f"flexible early {self.flexible.early_share} + late {self.flexible.late_share} + special early {special} shares exceed 1")
+        return self
+
+    @field_validator("coverage_by_age")
+    @classmethod
+    def _knots(cls, knots: dict[int, float] | None) -> dict[int, float] | None:
+        if knots is None:
+            return None
+        if len(knots) < 2 or any(not 0 <= a <= 100 or not 0 < f <= 10 for a, f in knots.items()):
+            raise ValueError("needs at least two {age: factor} knots, ages in 0..100 and factors in (0, 10]")
+        return dict(sorted(knots.items()))
+
     coverage: Rate = Field(description="active contributors / urban employment")
+    coverage_by_age: dict[int, float] | None = Field(
+        None, description="relative coverage by age, {age: factor} knots, straight lines between them, flat outside"
+    )
     f55_share: Rate = Field(description="share of women in the F55 group (old retirement age 55)")
     dormancy_rate: Rate = Field(description="share of actives who stop contributing each year")
     reactivation_rate: Rate = Field(description="share of dormant members who resume each year")
@@ -154,6 +185,7 @@ class EmployeePension(Strict):
         None, description="share of employer contributions waived (e.g. the 2020 relief); none when absent"
     )
     flexible: FlexibleShares = FlexibleShares()
+    special_early: SpecialEarly | None = None
     short_service: ShortService
     subsidy: Subsidy
     pooling: Pooling

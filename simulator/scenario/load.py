@@ -83,11 +83,18 @@ def override(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
         node = data
         *parents, last = path.split(".")
         for key in parents:
-            node = node[key]
-        if last not in node:
-            raise KeyError(f"{path}: no such key in the scenario")
-        node[last] = value
+            node = node[_key(node, key, path)]
+        node[_key(node, last, path)] = value
     return Scenario.model_validate(data)
+
+
+def _key(node: dict, key: str, path: str):
+    """``key`` as ``node`` holds it: a table keyed by ages or years holds ints."""
+    if key in node:
+        return key
+    if key.isdigit() and int(key) in node:
+        return int(key)
+    raise KeyError(f"{path}: no such key in the scenario")
 
 
 def canonical_json(scenario: Scenario) -> str:
