@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-BACKTEST_COLUMNS = ["region", "scheme", "variable", "year", "actual", "model", "rel_error", "bound", "source"]
+BACKTEST_COLUMNS = ["region", "scheme", "variable", "year", "actual", "model", "rel_error", "source"]
 
 
 @dataclass(frozen=True)
@@ -60,9 +60,10 @@ def run_backtest(path: str | Path, fit_until: int, progress: Callable[[int], Non
     rows = []
     for r in later.itertuples(index=False):
         model = sum(sign * float(ds[var].sel(scheme=s, year=y)) for sign, s, var, y in expression_terms(r.scheme, r.variable, r.year))
-        bound = r.bound if r.bound in ("lower", "upper") else ""
+        bound = f"{r.bound} bound: " if r.bound in ("lower", "upper") else ""
         rel = (model - r.value) / abs(r.value) if r.value else float("nan")
-        rows.append((fit.scenario.region.id, r.scheme, r.variable, r.year, r.value, model, rel, bound, r.source))
-    table = pd.DataFrame(rows, columns=BACKTEST_COLUMNS).sort_values(["scheme", "variable", "year"], kind="stable")
+        rows.append((fit.scenario.region.id, r.scheme, r.variable, r.year, r.value, model, rel, bound + r.source))
+    table = pd.DataFrame(rows, columns=BACKTEST_COLUMNS).drop_duplicates(["scheme", "variable", "year", "actual"])
+    table = table.sort_values(["scheme", "variable", "year"], kind="stable")
     calibrated = Calibrated(calibration_table(fit.rows), parameter_table(fit.parameters), None)
     return Backtest(calibrated, table.reset_index(drop=True), ds)

@@ -498,6 +498,8 @@ def backtest_plot(ds: xr.Dataset, table: pd.DataFrame, fit_until: int, path: Tar
     """One panel per compared quantity (scheme, variable): the projection of the fit as a line and every
     published figure after ``fit_until`` as a marker (a bound as a triangle pointing its way); a dotted
     line marks the last year fitted. Persons in 万人, money in 亿元."""
+    from matplotlib.ticker import MaxNLocator
+
     from simulator.io.seeds import expression_terms
 
     pairs = list(dict.fromkeys(zip(table["scheme"], table["variable"])))
@@ -513,14 +515,16 @@ def backtest_plot(ds: xr.Dataset, table: pd.DataFrame, fit_until: int, path: Tar
             ax.plot(years, model / scale, color="C0", lw=1.6, label="model")
             rows = table[(table["scheme"] == scheme) & (table["variable"] == variable)]
             for bound, marker in (("", "o"), ("lower", "^"), ("upper", "v")):
-                pick = rows[rows["bound"] == bound]
+                kind = rows["source"].str.extract(r"^(lower|upper) bound: ", expand=False).fillna("")
+                pick = rows[kind == bound]
                 if len(pick):
                     ax.plot(pick["year"], pick["actual"] / scale, marker, color="C3", label=f"published {bound}".strip())
             ax.axvline(fit_until + 0.5, color="grey", ls=":", lw=1.0)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_title(f"{scheme_name(scheme, lang)}: {variable}", fontsize="small")
             ax.set_ylabel({WAN: _text(lang)["wan"], YI: _text(lang)["yi"]}.get(scale, units))
             _thousands(ax)
-            _dedupe_legend(ax, loc="best", fontsize="x-small")
+            _dedupe_legend(ax, loc="best")
         fig.suptitle(f"{ds.attrs.get('scenario', '')}: backtest, fitted up to {fit_until}")
         fig.tight_layout()
         return _save(fig, path)

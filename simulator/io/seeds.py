@@ -323,9 +323,13 @@ SEED_UNITS: dict[str, tuple[str, float]] = {
     "10k_yuan": ("yuan", 1e4), "yuan_per_month": ("yuan/month", 1.0), "yuan_per_year": ("yuan", 1.0),
     "percent": ("1", 0.01), "ratio": ("1", 1.0),
 }  # fmt: skip
-# seed indicators whose model variable has another name
+# plan indicators whose model variable has another name, by (scheme, indicator): the plans' average employee pension
+# is the enterprise retirees' (Jiangxi's plan says so; where a region has no public-institution sector the two agree)
 INDICATOR_VARIABLES = {
-    "benefit": "monthly_benefit", "insured_enterprise": "enterprise_insured", "insured_public_institutions": "public_insured",
+    ("unemployment", "benefit"): "monthly_benefit",
+    ("employee_pension", "insured_enterprise"): "enterprise_insured",
+    ("employee_pension", "insured_public_institutions"): "public_insured",
+    ("employee_pension", "average_pension"): "enterprise_average_pension",
 }
 FIGURE_COLUMNS = [
     "scheme", "indicator", "variable", "year", "value", "units", "kind", "bound", "source", "origin", "scope", "confidence",
@@ -353,14 +357,17 @@ def figures(
         if r.kind not in kinds or r.preferred is False or r.unit not in SEED_UNITS:
             continue
         units, factor = SEED_UNITS[r.unit]
-        name = INDICATOR_VARIABLES.get(r.indicator, r.indicator)
+        name = INDICATOR_VARIABLES.get((r.scheme, r.indicator), r.indicator)
         variable = name if name in VARIABLES and VARIABLES[name].units == units else None
         source = f"seeds/{region}.yaml: {r.seed_file} {r.section}"
         rows.append((r.scheme, r.indicator, variable, r.year, r.value * factor, units, r.kind, r.bound, source, "plan", "scheme", "H"))
+    plan_figures = {(r[0], r[2], r[3], round(r[4], 6)) for r in rows}
     if official and "actual" in kinds:
         for o in seeds.official:
             if o.unit not in SEED_UNITS:
                 continue
+            if (o.scheme, o.variable, o.year, round(o.value * SEED_UNITS[o.unit][1], 6)) in plan_figures:
+                continue  # the plan's own figure, restated
             units, factor = SEED_UNITS[o.unit]
             source = f"seeds/{region}.yaml official: {o.source}"
             rows.append((o.scheme, o.indicator, o.variable, o.year, o.value * factor, units, "actual", o.bound, source,

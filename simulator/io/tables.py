@@ -147,11 +147,11 @@ def print_backtest(table, fit_until: int) -> None:
     from rich.table import Table
 
     out = Table(title=f"backtest: fitted on figures up to {fit_until}, against every later figure", title_justify="left")
-    for column in ("scheme", "variable", "year", "actual", "model", "rel. error", "bound", "source"):
+    for column in ("scheme", "variable", "year", "actual", "model", "rel. error", "source"):
         out.add_column(column, justify="right" if column in ("year", "actual", "model", "rel. error") else "left")
     for r in table.itertuples(index=False):
         out.add_row(r.scheme, r.variable, str(r.year), f"{r.actual:,.6g}", f"{r.model:,.6g}",
-                    "" if r.rel_error != r.rel_error else f"{r.rel_error:+.1%}", r.bound, r.source[:80])  # fmt: skip
+                    "" if r.rel_error != r.rel_error else f"{r.rel_error:+.1%}", r.source[:90])  # fmt: skip
     Console(width=200).print(out)
 
 
