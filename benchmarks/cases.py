@@ -392,6 +392,11 @@ def sim_run_argv(outdir: str, scenario: str = SCENARIO, *extra: str) -> list[str
     return sim_command()[0] + ["run", scenario, "-o", outdir, "--force", *extra]
 
 
+def sim_sweep_argv(spec: str, outdir: str, workers: int) -> list[str]:
+    """``sim sweep SPEC --workers N -o OUTDIR --quiet`` (OUTDIR new and empty: nothing is reused)."""
+    return sim_command()[0] + ["sweep", spec, "--workers", str(workers), "-o", outdir, "--quiet"]
+
+
 _CREATED: list[str] = []
 
 

@@ -17,6 +17,8 @@ of records::
   "import_simulator", "import_cli" (impl "command"): wall seconds of a fresh process (fastest
   round; ``seconds_median`` too; ``command``); import records add ``import_seconds`` from
   -X importtime;
+- "sim_sweep_regions_w1", "sim_sweep_regions_w2", "sim_sweep_target_draws" (impl "command"): a whole
+  ``sim sweep`` into a new folder, with ``workers``, ``tasks`` (and ``draws``);
 - "fit:employee_pension", "fit:population" (impl "numba"): least squares of seconds against
   draws x years over the numba records: ``slope_seconds``, ``intercept_seconds``, ``r2``,
   ``max_abs_residual_seconds``, ``max_rel_residual_large`` (over sizes >= 1/10 of the largest);
@@ -58,6 +60,9 @@ COMMANDS = (
     "python_startup",
     "import_simulator",
     "import_cli",
+    "sim_sweep_regions_w1",
+    "sim_sweep_regions_w2",
+    "sim_sweep_target_draws",
 )
 
 
@@ -119,7 +124,7 @@ def records_from_pytest(report: dict) -> list[dict]:
                 )
             )
         elif kernel in COMMANDS:
-            extra = {k: info[k] for k in ("command", "numba_cache", "import_seconds") if k in info}
+            extra = {k: info[k] for k in ("command", "numba_cache", "import_seconds", "workers", "tasks", "draws") if k in info}
             out.append(record(kernel, "command", seconds=stats["min"], **extra, **common))
     pair_with_numpy(out)
     return out

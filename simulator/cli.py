@@ -389,6 +389,52 @@ def report(
         typer.echo(f"wrote {path}  (open in a browser: {path.resolve().as_uri()})")
 
 
+@app.command()
+def sweep(
+    spec: Annotated[Path, typer.Argument(help="Sweep YAML file: regions, scenarios, levers, draws (docs/sweep.md).")],
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Worker processes on this machine \\[default: the cores, at most one per task]."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address (tcp://host:8786) or scheduler file of an existing dask cluster."),
+    ] = None,
+    outdir: Annotated[
+        Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/sweeps/NAME].")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Empty an output folder that holds anything but this sweep, and start over.")
+    ] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Run many projections at once on dask.distributed; write one Dataset with a dimension per swept axis."""
+    from simulator.errors import ScenarioError
+    from simulator.io.writers import OutputExists
+    from simulator.sweep.cluster import ClusterError
+    from simulator.sweep.run import run_sweep
+
+    if workers is not None and scheduler is not None:
+        fail("sim sweep: give --workers or --scheduler, not both (see sim sweep --help)")
+    try:
+        outcome = run_sweep(spec, outdir, workers=workers, scheduler=scheduler, force=force, quiet=quiet)
+    except (ScenarioError, OutputExists, ClusterError) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        typer.echo("interrupted: finished tasks are kept; run the same command again to resume", err=True)
+        raise typer.Exit(130) from None
+    for failure in outcome.failed:
+        typer.echo(f"failed: {failure.line()}", err=True)
+    if not quiet:
+        sizes = ", ".join(f"{dim} {n}" for dim, n in outcome.dataset.sizes.items())
+        typer.echo(
+            f"{outcome.tasks} runs: {outcome.reused} already done, {outcome.ran} run now, {len(outcome.failed)} failed"
+        )
+        typer.echo(f"wrote {outcome.path} ({sizes})")
+    if outcome.failed:
+        raise typer.Exit(1)
+
+
 def _read(path: Path):
     from simulator.io.writers import ResultsError, read_results
 

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the repository, not of the package
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import cases, run, test_commands, test_kernels, test_stream
+from benchmarks import cases, run, test_commands, test_kernels, test_stream, test_sweep
 
 
 class FakeBenchmark:
@@ -58,12 +58,14 @@ def benches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, FakeBenchmark
             "sim_run_argv",
             lambda outdir, scenario=cases.SCENARIO, *extra: cases.sim_command()[0] + ["--version"],
         )
+        mp.setattr(cases, "sim_sweep_argv", lambda spec, outdir, workers: cases.sim_command()[0] + ["--version"])
         mp.setattr(test_commands, "_WARM", {})
         once("cold", lambda b: test_commands.test_sim_run_cold(b, outdir, True))
         once("warm", lambda b: test_commands.test_sim_run_warm(b, outdir, True, False))
         once("startup", lambda b: test_commands.test_import(b, True, "python_startup", None))
         once("import", lambda b: test_commands.test_import(b, True, "import_simulator", "simulator"))
         once("help", lambda b: test_commands.test_sim_help(b, True))
+        once("sweep", lambda b: test_sweep.test_sim_sweep_regions(b, True, 2))
     cases.remove_fresh_dirs()
     return out
 
@@ -109,7 +111,7 @@ def test_run_script_records(benches: dict[str, FakeBenchmark]) -> None:
     assert all("speedup_vs_numpy" in r for r in kernels if r["impl"] == "numba")
     assert any(r["kernel"] == "stream_triad" and r["gb_per_s"] > 0 for r in records)
     names = {r["kernel"] for r in records}
-    assert names >= {"sim_run_cold", "sim_run_warm_no_plots", "import_simulator", "machine", "fit:population"}
+    assert names >= {"sim_run_cold", "sim_run_warm_no_plots", "import_simulator", "machine", "fit:population", "sim_sweep_regions_w2"}
     run.print_table(records)
 
 

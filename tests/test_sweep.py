@@ -1,0 +1,201 @@
+"""``sim sweep`` on dask.distributed: a 2-worker LocalCluster on 127.0.0.1 shared by the session
+(``--scheduler``), and once the command's own ``--workers 2``. The sweep equals the serial runs
+exactly; a failing task is reported with its inputs and the others are kept; running the same
+sweep again skips the finished tasks."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+import simulator
+from simulator.cli import app
+from simulator.model.projection import project
+from simulator.scenario.load import load_scenario, override
+from simulator.sweep import cluster as cluster_module
+from tests.conftest import SCENARIOS
+
+SWEEPS = SCENARIOS / "sweeps"
+
+
+@pytest.fixture(scope="session")
+def scheduler() -> str:
+    """Address of a LocalCluster: 2 worker processes, 1 thread and 1 numba thread each, loopback only."""
+    from distributed import LocalCluster
+
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+        env={"NUMBA_NUM_THREADS": "1"},
+    ) as cluster:
+        yield cluster.scheduler_address
+
+
+def sweep(*args: str):
+    return CliRunner().invoke(app, ["sweep", *args, "--quiet"])
+
+
+def assert_same_values(got: xr.Dataset, want: xr.Dataset) -> None:
+    """Every variable of ``want`` equals ``got``'s on ``want``'s coordinates, exactly (NaN = NaN),
+    with the same units and labels."""
+    got = got.sel({d: want[d] for d in want.dims if d in got.dims})
+    for name, var in want.data_vars.items():
+        np.testing.assert_array_equal(got[name].transpose(*var.dims).values, var.values, err_msg=name)
+        assert got[name].attrs == var.attrs, name
+
+
+def test_regions_with_two_local_workers_equal_sim_run(tmp_path: Path) -> None:
+    """`sim sweep scenarios/sweeps/regions.yaml --workers 2 -o DIR`: one Dataset with a region
+    dimension whose values equal `sim run` of each region (Zhoushan starts in an earlier year:
+    the others are NaN there)."""
+    out = tmp_path / "regions"
+    result = CliRunner().invoke(app, ["sweep", str(SWEEPS / "regions.yaml"), "--workers", "2", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "5 runs: 0 already done, 5 run now, 0 failed" in result.stdout
+    ds = xr.load_dataset(out / "sweep.nc")
+    assert list(ds.region.values) == ["jiangxi", "liaoning", "huangshi", "zhoushan", "lingyuan"]
+    assert ds.finished.values.all()
+    for region in ds.region.values:
+        run = simulator.run(SCENARIOS / f"{region}.yaml")
+        one = ds.sel(region=region)
+        assert_same_values(one, run)
+        assert one.scenario_sha256.item() == run.attrs["scenario_sha256"]
+        others = one.sel(year=[y for y in ds.year.values if y not in run.year.values])
+        assert np.isnan(others.balance.values).all()
+    assert len(list((out / "tasks").glob("*.nc"))) == 5
+
+
+def test_reform_grid_equals_serial_runs(scheduler: str, tmp_path: Path) -> None:
+    """The shipped reform grid: each of the 6 runs equals project() of the scenario with the two
+    levers set; reform off with indexation 0.5 (the default) equals scenarios/jiangxi_pre_reform.yaml."""
+    out = tmp_path / "grid"
+    result = sweep(str(SWEEPS / "jiangxi_reform_grid.yaml"), "--scheduler", scheduler, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    ds = xr.load_dataset(out / "sweep.nc")
+    assert dict(ds.finished.sizes) == {"scenario": 1, "reform": 2, "indexation": 3}
+    assert ds.reform.attrs["key_path"] == "policy.retirement.reform"
+    base = load_scenario(SCENARIOS / "jiangxi.yaml")
+    for reform in (True, False):
+        for indexation in (0.4, 0.5, 0.6):
+            changed = override(
+                base, {"policy.retirement.reform": reform, "policy.employee_pension.indexation.then.wage": indexation}
+            )
+            assert_same_values(ds.sel(scenario="jiangxi", reform=reform, indexation=indexation), project(changed))
+    pre_reform = simulator.run(SCENARIOS / "jiangxi_pre_reform.yaml")
+    assert_same_values(ds.sel(scenario="jiangxi", reform=False, indexation=0.5), pre_reform)
+
+
+@pytest.fixture
+def broken_region(scheduler: str):
+    """Make every run of Lingyuan raise on the workers (as a worker would on a missing file); undone after."""
+    from distributed import Client
+
+    def patch(dask_worker=None):
+        import simulator.model.projection as projection
+
+        original = getattr(projection, "_unbroken", projection.project)
+
+        def project(scenario, *args, **kwargs):
+            if scenario.region.id == "lingyuan":
+                raise RuntimeError("made to fail by the test")
+            return original(scenario, *args, **kwargs)
+
+        projection._unbroken, projection.project = original, project
+
+    def unpatch(dask_worker=None):
+        import simulator.model.projection as projection
+
+        projection.project = getattr(projection, "_unbroken", projection.project)
+
+    with Client(scheduler) as client:
+        client.run(patch)
+        yield
+        client.run(unpatch)
+
+
+def _spec(tmp_path: Path, *regions: str, extra: str = "") -> Path:
+    path = tmp_path / "two.yaml"
+    files = ", ".join(str(SCENARIOS / f"{r}.yaml") for r in regions)
+    path.write_text(f"name: two\nregions: [{files}]\n{extra}", encoding="utf-8")
+    return path
+
+
+def test_failed_task_reported_others_kept_then_resumed(scheduler: str, broken_region, tmp_path: Path) -> None:
+    """Lingyuan fails: one line naming its inputs, exit 1, a failed.csv row; Jiangxi is kept in
+    sweep.nc and tasks/. The same sweep again (still failing) reuses Jiangxi's file untouched."""
+    spec, out = _spec(tmp_path, "jiangxi", "lingyuan"), tmp_path / "out"
+    result = sweep(str(spec), "--scheduler", scheduler, "-o", str(out))
+    assert result.exit_code == 1, result.output
+    failed = [line for line in result.stderr.splitlines() if line.startswith("failed:")]
+    assert failed == [f"failed: region=lingyuan [{SCENARIOS / 'lingyuan.yaml'}]: RuntimeError: made to fail by the test"]
+    ds = xr.load_dataset(out / "sweep.nc")
+    assert ds.finished.values.tolist() == [True, False]
+    assert_same_values(ds.sel(region="jiangxi"), simulator.run(SCENARIOS / "jiangxi.yaml"))
+    assert np.isnan(ds.sel(region="lingyuan").balance.values).all()
+    rows = (out / "failed.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 2 and rows[1].startswith("lingyuan,") and "made to fail" in rows[1]
+    (kept,) = (out / "tasks").glob("*.nc")
+    before = kept.stat()
+
+    again = sweep(str(spec), "--scheduler", scheduler, "-o", str(out))
+    assert again.exit_code == 1
+    assert kept.stat().st_mtime_ns == before.st_mtime_ns and kept.stat().st_ino == before.st_ino
+
+
+def test_resume_runs_only_what_is_missing(scheduler: str, tmp_path: Path) -> None:
+    """Two runs; one task file removed: the next run runs that one only (the other file untouched)
+    and the result is whole; when everything is done no cluster is needed (an unreachable scheduler)."""
+    spec, out = _spec(tmp_path, "jiangxi", "lingyuan", extra="variables: [balance, contributors]\n"), tmp_path / "out"
+    first = CliRunner().invoke(app, ["sweep", str(spec), "--scheduler", scheduler, "-o", str(out)])
+    assert first.exit_code == 0, first.output
+    whole = xr.load_dataset(out / "sweep.nc")
+    assert set(whole.data_vars) == {"balance", "contributors", "finished", "scenario_sha256"}
+    files = sorted((out / "tasks").glob("*.nc"))
+    kept, removed = files
+    stamp = kept.stat().st_mtime_ns
+    removed.unlink()
+
+    second = CliRunner().invoke(app, ["sweep", str(spec), "--scheduler", scheduler, "-o", str(out)])
+    assert second.exit_code == 0, second.output
+    assert "2 runs: 1 already done, 1 run now, 0 failed" in second.stdout
+    assert kept.stat().st_mtime_ns == stamp and removed.is_file()
+    resumed = xr.load_dataset(out / "sweep.nc")
+    xr.testing.assert_equal(resumed, whole)
+
+    third = CliRunner().invoke(app, ["sweep", str(spec), "--scheduler", "tcp://127.0.0.1:9", "-o", str(out)])
+    assert third.exit_code == 0, third.output
+    assert "2 runs: 2 already done, 0 run now" in third.stdout
+
+
+def test_other_sweep_refused_then_force_starts_over(scheduler: str, tmp_path: Path) -> None:
+    spec, out = _spec(tmp_path, "lingyuan", extra="variables: [balance]\n"), tmp_path / "out"
+    assert sweep(str(spec), "--scheduler", scheduler, "-o", str(out)).exit_code == 0
+    before = sorted(p.name for p in (out / "tasks").iterdir())
+    other = _spec(tmp_path, "lingyuan", extra="variables: [contributors]\n")
+    refused = sweep(str(other), "--scheduler", scheduler, "-o", str(out))
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == f"{out} holds another sweep (use --force to empty it and start over, or another -o)"
+    assert sorted(p.name for p in (out / "tasks").iterdir()) == before
+    forced = sweep(str(other), "--scheduler", scheduler, "-o", str(out), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert set(xr.load_dataset(out / "sweep.nc").data_vars) == {"contributors", "finished", "scenario_sha256"}
+    assert not set(p.name for p in (out / "tasks").iterdir()) & set(before)
+
+
+def test_unreachable_scheduler_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cluster_module, "CONNECT_TIMEOUT", "1s")
+    out = tmp_path / "out"
+    result = sweep(str(_spec(tmp_path, "lingyuan")), "--scheduler", "tcp://127.0.0.1:9", "-o", str(out))
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("tcp://127.0.0.1:9: cannot reach the scheduler")
+    assert not out.exists()
