@@ -18,6 +18,7 @@ from simulator.cli import app
 from simulator.model.projection import project
 from simulator.scenario.load import load_scenario, override
 from simulator.sweep import cluster as cluster_module
+from simulator.sweep.task import block_seed, stochastic_projection
 from tests.conftest import SCENARIOS
 
 SWEEPS = SCENARIOS / "sweeps"
@@ -75,8 +76,9 @@ def test_regions_with_two_local_workers_equal_sim_run(tmp_path: Path) -> None:
 
 
 def test_reform_grid_equals_serial_runs(scheduler: str, tmp_path: Path) -> None:
-    """The shipped reform grid: each of the 6 runs equals project() of the scenario with the two
-    levers set; reform off with indexation 0.5 (the default) equals scenarios/jiangxi_pre_reform.yaml."""
+    """The shipped reform grid (6 runs): two corners equal project() of the scenario with the two
+    levers set, and reform off with indexation 0.5 (the default) equals
+    scenarios/jiangxi_pre_reform.yaml; the six runs differ from each other."""
     out = tmp_path / "grid"
     result = sweep(str(SWEEPS / "jiangxi_reform_grid.yaml"), "--scheduler", scheduler, "-o", str(out))
     assert result.exit_code == 0, result.output
@@ -84,12 +86,13 @@ def test_reform_grid_equals_serial_runs(scheduler: str, tmp_path: Path) -> None:
     assert dict(ds.finished.sizes) == {"scenario": 1, "reform": 2, "indexation": 3}
     assert ds.reform.attrs["key_path"] == "policy.retirement.reform"
     base = load_scenario(SCENARIOS / "jiangxi.yaml")
-    for reform in (True, False):
-        for indexation in (0.4, 0.5, 0.6):
-            changed = override(
-                base, {"policy.retirement.reform": reform, "policy.employee_pension.indexation.then.wage": indexation}
-            )
-            assert_same_values(ds.sel(scenario="jiangxi", reform=reform, indexation=indexation), project(changed))
+    for reform, indexation in ((True, 0.4), (False, 0.6)):
+        changed = override(
+            base, {"policy.retirement.reform": reform, "policy.employee_pension.indexation.then.wage": indexation}
+        )
+        assert_same_values(ds.sel(scenario="jiangxi", reform=reform, indexation=indexation), project(changed))
+    balance_2050 = ds.balance.sel(scheme="employee_pension", year=2050).values.ravel()
+    assert len(set(balance_2050.tolist())) == 6
     pre_reform = simulator.run(SCENARIOS / "jiangxi_pre_reform.yaml")
     assert_same_values(ds.sel(scenario="jiangxi", reform=False, indexation=0.5), pre_reform)
 
@@ -199,3 +202,23 @@ def test_unreachable_scheduler_one_line(tmp_path: Path, monkeypatch: pytest.Monk
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("tcp://127.0.0.1:9: cannot reach the scheduler")
     assert not out.exists()
+
+
+@pytest.mark.skipif(stochastic_projection() is None, reason="stochastic draws are not available yet")
+def test_draw_blocks_equal_stochastic_runs_of_each_block(scheduler: str, tmp_path: Path) -> None:
+    """Two blocks of 3 draws: block b of the sweep equals the stochastic run of its scenario with
+    3 draws from block_seed(seed, b), every draw kept."""
+    stochastic = stochastic_projection()
+    spec = _spec(tmp_path, "lingyuan", extra="draws: {seed: 11, per_block: 3, blocks: 2}\nvariables: [balance]\n")
+    out = tmp_path / "out"
+    result = sweep(str(spec), "--scheduler", scheduler, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    ds = xr.load_dataset(out / "sweep.nc")
+    assert ds.sizes["draw"] == 6 and ds.finished.values.all()
+    scenario = load_scenario(SCENARIOS / "lingyuan.yaml")
+    for block in range(2):
+        tree = stochastic(scenario, n_draws=3, seed=block_seed(11, block), keep_draws=True)
+        want = (tree["draws"].to_dataset() if "draws" in getattr(tree, "children", {}) else tree)[["balance"]]
+        got = ds.sel(region="lingyuan").isel(draw=slice(3 * block, 3 * block + 3))
+        np.testing.assert_array_equal(got.balance.sel(year=want.year).transpose(*want.balance.dims).values, want.balance.values)
+        assert (ds.seed.values[3 * block : 3 * block + 3] == block_seed(11, block)).all()

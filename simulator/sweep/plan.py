@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from simulator.scenario.extends import Origins
 from simulator.scenario.load import load_with_origins, override
 from simulator.scenario.schema import Scenario
-from simulator.sweep.spec import SCENARIO, SweepSpec, error, load_spec
+from simulator.sweep.spec import SCENARIO, Lever, SweepSpec, error, load_spec
 from simulator.sweep.task import Task, block_seed, stochastic_projection
 from simulator.version import __version__
 
@@ -71,30 +71,20 @@ def plan(path: str | os.PathLike[str]) -> Plan:
         )
     bases, axes = _bases(spec, origins, path.parent)
     levers = list(spec.levers.items())
-    for name, lever in levers:
-        attrs = {"long_name": f"lever {name}", "key_path": ", ".join(lever.changes())}
-        if lever.labels is not None:
-            attrs["values"] = json.dumps(lever.changes(), default=str, ensure_ascii=False)
-        attrs |= {k: v for k, v in (("source", lever.source), ("note", lever.note)) if v}
-        axes.append(Axis(name, tuple(lever.coordinate()), attrs))
+    axes += [_lever_axis(name, lever) for name, lever in levers]
+    variables = tuple(spec.variables) if spec.variables else None
     tasks = []
     for base in bases:
         for picks in itertools.product(*(range(len(lever)) for _, lever in levers)):
-            changes = list(base.changes)
-            for (name, lever), j in zip(levers, picks):
-                for key, values in lever.changes().items():
-                    at = ("levers", name, "values", str(j)) if lever.key else ("levers", name, "keys", key, str(j))
-                    changes.append((key, values[j], at, ("levers", name, "key") if lever.key else at[:-1]))
-            scenario = _changed(base.scenario, changes, origins) if changes else base.scenario
-            coords = base.coords + tuple((name, lever.coordinate()[j]) for (name, lever), j in zip(levers, picks))
+            changes = list(base.changes) + _lever_changes(levers, picks)
             common = dict(
-                coords=coords,
+                coords=base.coords + tuple((name, lever.coordinate()[j]) for (name, lever), j in zip(levers, picks)),
                 index=base.index + picks,
-                scenario=scenario,
+                scenario=_changed(base.scenario, changes, origins) if changes else base.scenario,
                 source=base.source,
                 fitted=base.fitted,
                 changes=tuple((c[0], c[1]) for c in changes),
-                variables=tuple(spec.variables) if spec.variables else None,
+                variables=variables,
             )
             if spec.draws is None:
                 tasks.append(Task(**common))
@@ -103,6 +93,24 @@ def plan(path: str | os.PathLike[str]) -> Plan:
                 tasks += [Task(**common, block=b, seed=block_seed(d.seed, b), draws=d.per_block) for b in range(d.blocks)]
     sha = hashlib.sha256(json.dumps(spec.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
     return Plan(spec, path, sha, tuple(axes), tuple(tasks))
+
+
+def _lever_axis(name: str, lever: Lever) -> Axis:
+    attrs = {"long_name": f"lever {name}", "key_path": ", ".join(lever.changes())}
+    if lever.labels is not None:
+        attrs["values"] = json.dumps(lever.changes(), default=str, ensure_ascii=False)
+    attrs |= {k: v for k, v in (("source", lever.source), ("note", lever.note)) if v}
+    return Axis(name, tuple(lever.coordinate()), attrs)
+
+
+def _lever_changes(levers: list[tuple[str, Lever]], picks: tuple[int, ...]) -> list[Change]:
+    """The changes of one combination: position ``picks[i]`` of lever i, each key of a zipped lever."""
+    out: list[Change] = []
+    for (name, lever), j in zip(levers, picks):
+        for key, values in lever.changes().items():
+            at = ("levers", name, "values", str(j)) if lever.key else ("levers", name, "keys", key, str(j))
+            out.append((key, values[j], at, ("levers", name, "key") if lever.key else at[:-1]))
+    return out
 
 
 def _bases(spec: SweepSpec, origins: Origins, folder: Path) -> tuple[list[_Base], list[Axis]]:

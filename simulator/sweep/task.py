@@ -74,14 +74,20 @@ def block_seed(seed: int, block: int) -> int:
 
 
 def stochastic_projection():
-    """The projection of stochastic draws, or None while the simulator has none.
+    """The stochastic run, or None while the simulator has none.
 
-    The sweep calls ``project(scenario, draws=N, seed=S, keep_draws=True)`` and expects a
-    ``draw`` dimension of length N (``keep_draws`` is passed only where the function takes it).
-    It is found by its ``seed`` keyword: this is the one place to change if it lands elsewhere."""
-    from simulator.model.projection import project
+    Expected: ``simulator.uncertainty.run.run(scenario, n_draws, seed, keep_draws=True)``, the
+    function behind ``simulator.run(path, draws=N, seed=S)``, returning every draw (a Dataset with a
+    ``draw`` dimension, or a DataTree whose ``draws`` node is one). It is found by its ``seed``
+    keyword: this is the one place to change if it lands elsewhere."""
+    import importlib.util
 
-    return project if "seed" in inspect.signature(project).parameters else None
+    if importlib.util.find_spec("simulator.uncertainty.run") is None:
+        return None
+    from simulator.uncertainty import run as stochastic
+
+    found = getattr(stochastic, "run", None)
+    return found if callable(found) and "seed" in inspect.signature(found).parameters else None
 
 
 def execute(task: Task) -> tuple[str, xr.Dataset]:
@@ -97,8 +103,8 @@ def execute(task: Task) -> tuple[str, xr.Dataset]:
         stochastic = stochastic_projection()
         if stochastic is None:
             raise RuntimeError(f"simulator {__version__} on this worker has no stochastic draws")
-        keep = {"keep_draws": True} if "keep_draws" in inspect.signature(stochastic).parameters else {}
-        ds = stochastic(task.scenario, draws=task.draws, seed=task.seed, **keep)
+        out = stochastic(task.scenario, n_draws=task.draws, seed=task.seed, keep_draws=True)
+        ds = out["draws"].to_dataset() if "draws" in getattr(out, "children", {}) else out
     if task.variables:
         ds = ds[list(task.variables)]
     return __version__, ds
