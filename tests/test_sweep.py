@@ -1,11 +1,12 @@
-"""``sim sweep`` on dask.distributed: a 2-worker LocalCluster on 127.0.0.1 shared by the session
-(``--scheduler``), and once the command's own ``--workers 2``. The sweep equals the serial runs
-exactly; a failing task is reported with its inputs and the others are kept; running the same
-sweep again skips the finished tasks."""
+"""``sim sweep`` on dask.distributed: the 2-worker LocalCluster on 127.0.0.1 that ``--workers 2``
+starts, started once and shared by the session. The sweep equals the serial runs exactly; a
+failing task is reported with its inputs and the others are kept; running the same sweep again
+skips the finished tasks."""
 
 from __future__ import annotations
 
-import logging
+import contextlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,8 @@ from simulator.cli import app
 from simulator.model.projection import project
 from simulator.scenario.load import load_scenario, override
 from simulator.sweep import cluster as cluster_module
+from simulator.sweep import run as run_module
+from simulator.sweep.cluster import connect
 from simulator.sweep.task import block_seed, stochastic_projection
 from tests.conftest import SCENARIOS
 
@@ -26,19 +29,10 @@ SWEEPS = SCENARIOS / "sweeps"
 
 @pytest.fixture(scope="session")
 def scheduler() -> str:
-    """Address of a LocalCluster: 2 worker processes, 1 thread and 1 numba thread each, loopback only."""
-    from distributed import LocalCluster
-
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        silence_logs=logging.ERROR,
-        env={"NUMBA_NUM_THREADS": "1"},
-    ) as cluster:
-        yield cluster.scheduler_address
+    """Address of the cluster that `sim sweep --workers 2` starts (simulator.sweep.cluster.connect):
+    2 worker processes, 1 thread each, on 127.0.0.1; shared by the session."""
+    with connect(workers=2) as client:
+        yield client.scheduler.address
 
 
 def sweep(*args: str):
@@ -54,13 +48,63 @@ def assert_same_values(got: xr.Dataset, want: xr.Dataset) -> None:
         assert got[name].attrs == var.attrs, name
 
 
-def test_regions_with_two_local_workers_equal_sim_run(tmp_path: Path) -> None:
+def test_local_cluster_two_single_thread_processes_on_loopback(scheduler: str) -> None:
+    from distributed import Client
+
+    with Client(scheduler) as client:
+        threads = client.nthreads()
+        numba_threads = client.run(lambda: os.environ.get("NUMBA_NUM_THREADS"))
+    assert scheduler.startswith("tcp://127.0.0.1:")
+    assert len(threads) == 2 and set(threads.values()) == {1}
+    assert all(address.startswith("tcp://127.0.0.1:") for address in threads)
+    assert set(numba_threads.values()) == {str(max(1, cluster_module.cores() // 2))}
+    with Client(scheduler) as client:
+        assert cluster_module.mismatched_workers(client) == []  # same install: nothing to refuse
+
+
+def test_result_from_another_version_is_refused(scheduler: str, tmp_path: Path) -> None:
+    """A worker that answers with another simulator version (one that joined after the check):
+    its task fails with one line, nothing of it is written."""
+    from distributed import Client
+
+    def pretend(version, dask_worker=None):
+        import simulator.sweep.task as task
+
+        task.__version__ = version
+
+    spec, out = _spec(tmp_path, "lingyuan", extra="variables: [balance]\n"), tmp_path / "out"
+    with Client(scheduler) as client:
+        real = client.run(lambda: __import__("simulator.version").version.__version__)
+        client.run(pretend, "0.0.0-old")
+        try:
+            result = sweep(str(spec), "--scheduler", scheduler, "-o", str(out))
+        finally:
+            client.run(pretend, next(iter(real.values())))
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.endswith(f"the worker runs simulator 0.0.0-old (expected {simulator.__version__})")
+    assert not list((out / "tasks").glob("*.nc"))
+
+
+def test_regions_with_two_local_workers_equal_sim_run(scheduler: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`sim sweep scenarios/sweeps/regions.yaml --workers 2 -o DIR`: one Dataset with a region
     dimension whose values equal `sim run` of each region (Zhoushan starts in an earlier year:
-    the others are NaN there)."""
+    the others are NaN there). The command's local cluster is the session's (same code, started once)."""
+    asked = []
+
+    @contextlib.contextmanager
+    def session_cluster(workers=None, scheduler_address=None, tasks=1):
+        from distributed import Client
+
+        asked.append((workers, scheduler_address))
+        with Client(scheduler) as client:
+            yield client
+
+    monkeypatch.setattr(run_module, "connect", session_cluster)
     out = tmp_path / "regions"
     result = CliRunner().invoke(app, ["sweep", str(SWEEPS / "regions.yaml"), "--workers", "2", "-o", str(out)])
     assert result.exit_code == 0, result.output
+    assert asked == [(2, None)]
     assert "5 runs: 0 already done, 5 run now, 0 failed" in result.stdout
     ds = xr.load_dataset(out / "sweep.nc")
     assert list(ds.region.values) == ["jiangxi", "liaoning", "huangshi", "zhoushan", "lingyuan"]
