@@ -15,7 +15,7 @@ Two sectors share the fund and the statutory rules:
 Retirement: the context's ``reached``, ``hazard`` and ``claim_age`` (flexible claims included); the
 account divisor at the mean claim age of the cell. Cash flows beside the kernel's: pooling payments =
 out rate x wage x enterprise insured employees (contributors + dormant), receipts = receipt per
-retiree x enterprise retirees; fiscal subsidy = the enterprise subsidy (a path, or a share of the
+retiree x receipt ratio x enterprise retirees; fiscal subsidy = the enterprise subsidy (a path, or a share of the
 enterprise benefits) + the enrolled public sector's deficit (budgets cover it). The fund is the
 ledger's (:mod:`simulator.model.fund`).
 """
@@ -187,7 +187,7 @@ def inputs(scenario: Scenario, ctx: Context) -> Inputs:
         public=public,
         enrolment=enrolment,
         pooling_out_rate=annual(ep.pooling.out_rate, years)[None],
-        pooling_in_per_retiree=np.atleast_2d(annual(ep.pooling.in_per_retiree, years, **growth)),
+        pooling_in_per_retiree=np.atleast_2d(annual(ep.pooling.in_per_retiree, years, **growth)) * ep.pooling.receipt_ratio,
         subsidy=np.atleast_2d(annual(subsidy.path, years, **growth)) if subsidy.path is not None else np.zeros((1, len(years))),
         subsidy_share=annual(subsidy.share, years)[None] if subsidy.share is not None else np.zeros((1, len(years))),
         balance0=np.array([float(ep.initial.balance)]),

@@ -101,11 +101,16 @@ class Pooling(Strict):
     """Pooling transfers: central adjustment fund 2018-07..2021, national pooling from 2022.
 
     payments = out_rate x average wage x insured employees of the enterprise scheme (contributors +
-    dormant); receipts = in_per_retiree x enterprise retirees (国发〔2018〕18号: a province pays a share of
+    dormant); receipts = in_per_retiree x receipt_ratio x enterprise retirees (国发〔2018〕18号: a province pays a share of
     the wage bill of its insured employees, and receives one national amount per approved retiree)."""
 
     out_rate: Rate = Field(description="payments out as a share of wage x enterprise insured employees")
     in_per_retiree: Amount = Field(description="receipts per enterprise retiree (yuan / year)")
+    receipt_ratio: float = Field(
+        1.0, gt=0, le=3,
+        description="the province's receipts per enterprise retiree / in_per_retiree (1: the national quota on every "
+        "retiree); differs where the approved retiree count or the quota differs from the national average",
+    )
 
 
 class PublicInitial(Strict):
