@@ -7,6 +7,8 @@ Every array of the context has its draw axis first, of size D or 1 (the same for
 broadcasts), then ``year`` (base year .. horizon), then ``group`` or ``sex``, then ``age``:
 
     wage, wage_growth, inflation, fund_return  [D, Y]        economy (yuan / year; shares a year)
+    claims_factor                              [D, Y]        unemployment claims relative to the scenario's
+                                                             (1; a stochastic draw's unemployment shock)
     contribution_base                          [D, Y]        average employee contribution base (yuan / year):
                                                              clip(base ratio, floor, cap) x wage
     population, survival                       [D, Y, sex, age]
@@ -47,6 +49,7 @@ class Context:
     wage_growth: np.ndarray
     inflation: np.ndarray
     fund_return: np.ndarray
+    claims_factor: np.ndarray
     contribution_base: np.ndarray
     population: np.ndarray
     survival: np.ndarray
@@ -72,7 +75,7 @@ class Context:
 
 
 ARRAYS = (
-    "wage", "wage_growth", "inflation", "fund_return", "contribution_base", "population", "survival", "employment",
+    "wage", "wage_growth", "inflation", "fund_return", "claims_factor", "contribution_base", "population", "survival", "employment",
     "reached", "hazard", "claim_age", "reached_by_sex", "hazard_by_sex",
 )  # fmt: skip
 
@@ -126,6 +129,7 @@ def build_context(scenario: Scenario, demography: xr.Dataset | None = None) -> C
         wage_growth=econ.wage_growth[None],
         inflation=econ.inflation[None],
         fund_return=econ.fund_return[None],
+        claims_factor=np.ones((1, len(years))),
         contribution_base=(ratio * econ.wage)[None],
         population=population[None],
         survival=demography["survival"].transpose("year", "sex", "age").values[None],

@@ -89,10 +89,8 @@ def ledger(ds: xr.Dataset, terms: FundTerms, rate: np.ndarray) -> xr.Dataset:
         values["fund_ratio"] = values["balance"] / values["expenditure"]
         if "wage_bill" in ds:
             values["payg_cost_rate"] = values["expenditure"] / ds["wage_bill"].values
-    out = ds.copy()
-    for name, v in values.items():
-        out[name] = ((DRAW, YEAR), np.broadcast_to(v, (ds.sizes[DRAW], ds.sizes[YEAR])), attrs(name, (scheme,)))
-    return out
+    shape = (ds.sizes[DRAW], ds.sizes[YEAR])
+    return ds.assign({name: ((DRAW, YEAR), np.broadcast_to(v, shape), attrs(name, (scheme,))) for name, v in values.items()})
 
 
 def depletion_year(balance: xr.DataArray) -> xr.DataArray:
