@@ -130,12 +130,19 @@ class PlotKind(str, Enum):  # simulator.io.plots.KINDS (not imported here: `sim 
     enrolment = "enrolment"
     dependency = "dependency"
     pyramid = "pyramid"
+    fan_balance = "fan_balance"
+    fan_dependency = "fan_dependency"
 
 
 LangOption = Annotated[
     Lang, typer.Option("--lang", help="Plot labels: zh needs a CJK font; auto = zh when one is installed, else en.")
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+DrawsOption = Annotated[
+    int | None,
+    typer.Option("--draws", min=1, max=100_000, help="Stochastic run of N draws: percentiles of every variable (docs/uncertainty.md)."),
+]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws: the same seed gives the same results.")]
 
 
 @app.command()
@@ -158,13 +165,24 @@ def run(
         ),
     ] = None,
     lang: LangOption = Lang.auto,
+    draws: DrawsOption = None,
+    seed: SeedOption = 0,
+    keep_draws: Annotated[
+        bool, typer.Option("--keep-draws", help="Also keep every draw (group 'draws' of results.nc; about 0.4 MB a draw).")
+    ] = False,
 ) -> None:
-    """Project a scenario and write results.nc, the summary table and the plots."""
+    """Project a scenario and write results.nc, the summary table and the plots.
+
+    With --draws N: N draws of the scenario's stochastic model (docs/uncertainty.md); results.nc
+    holds the 2.5%, 10%, 50%, 90% and 97.5% percentiles of every variable and the probability that
+    each fund is depleted by each year."""
     from simulator.io.progress import progress
     from simulator.io.writers import OutputExists, write_results
 
     if summary_format is SummaryFormat.parquet:
         _require("pyarrow", "--format parquet needs pyarrow (pip install pyarrow)")
+    if keep_draws and draws is None:
+        fail("sim run: --keep-draws needs --draws N (see sim run --help)")
     loaded, fitted = _load_with_fitted(scenario)
     outdir = outdir or Path("results") / loaded.name
     if outdir.is_dir() and any(outdir.iterdir()) and not force:
@@ -179,15 +197,23 @@ def run(
         paths = write_plots(results, folder / "plots", lang.value)
         written.append(f"plots/ ({', '.join(p.name for p in paths)})")
 
-    with progress(f"projecting {loaded.name}", total=3 if draw else 2, quiet=quiet) as bar:
-        from simulator.model.projection import project
+    every_draw = None
+    with progress(f"projecting {loaded.name}", total=(draws or 1) + (2 if draw else 1), quiet=quiet) as bar:
+        if draws is None:
+            from simulator.model.projection import project
 
-        results = project(loaded, source=scenario, fitted=fitted)  # what simulator.run(scenario) returns
-        bar.advance("writing results")
+            results = project(loaded, source=scenario, fitted=fitted)  # what simulator.run(scenario) returns
+            bar.advance("writing results")
+        else:
+            results = _stochastic(loaded, scenario, fitted, draws, seed, keep_draws, bar)
+            if keep_draws:
+                results, every_draw = results["/"].to_dataset(), results["draws"].to_dataset()
+                written[0] = "results.nc (with every draw in its group 'draws')"
         try:
             write_results(
-                results, outdir, force=force, summary_format=summary_format.value, extra=draw_plots if draw else None
-            )
+                results, outdir, force=force, summary_format=summary_format.value, extra=draw_plots if draw else None,
+                draws=every_draw,
+            )  # fmt: skip
         except OutputExists as exc:
             fail(str(exc))
         bar.advance()
@@ -197,6 +223,71 @@ def run(
         print_headline(results)
         typer.echo(f"wrote {outdir}: {', '.join(written)}")
         typer.echo(f"next: sim report {outdir}   (an HTML report to open in a browser)")
+
+
+def _stochastic(loaded, path: Path, fitted, draws: int, seed: int, keep_draws: bool, bar):
+    """The stochastic run of ``sim run --draws`` (a bad uncertainty setting: one line, exit 2)."""
+    from simulator.uncertainty.run import run as run_draws
+
+    done = [0]
+
+    def advance(k: int) -> None:
+        bar.advance(f"draws {k:,} of {draws:,}", k - done[0])
+        done[0] = k
+
+    try:
+        results = run_draws(loaded, draws, seed, keep_draws, source=path, fitted=fitted, progress=advance)
+    except ValueError as exc:
+        fail(f"{path}: {exc}")
+    bar.advance("writing results", 0)
+    return results
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    outdir: Annotated[
+        Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/NAME-sensitivity].")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    lang: LangOption = Lang.auto,
+    quiet: QuietOption = False,
+) -> None:
+    """One-at-a-time low and high changes of the key assumptions: sensitivity.csv and tornado.png.
+
+    Each case moves one assumption from the uncertainty start year on (wage growth, inflation, fund
+    return, fertility, mortality improvement, coverage, compliance, indexation, retirement take-up, and
+    the scenario's own cases) and reports, per scheme, the change in the depletion year, in the
+    actuarial balance over 25, 50 and 75 years and in the balance in 2035 and 2050."""
+    from simulator.io.progress import progress
+    from simulator.io.writers import OutputExists, write_atomic_dir
+    from simulator.uncertainty.sensitivity import run as run_sensitivity
+
+    loaded = _load(scenario)
+    outdir = outdir or Path("results") / f"{loaded.name}-sensitivity"
+    if outdir.is_dir() and any(outdir.iterdir()) and not force:
+        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
+    with progress(f"sensitivity of {loaded.name}", quiet=quiet):
+        try:
+            table = run_sensitivity(loaded)
+        except ValueError as exc:
+            fail(f"{scenario}: {exc}")
+
+    def fill(tmp: Path) -> None:
+        from simulator.io.plots import tornado
+
+        table.to_csv(tmp / "sensitivity.csv", index=False)
+        tornado(table, tmp / "tornado.png", lang.value)
+
+    try:
+        write_atomic_dir(outdir, force, fill)
+    except OutputExists as exc:
+        fail(str(exc))
+    if not quiet:
+        from simulator.io.tables import console_for_tables, sensitivity_table
+
+        console_for_tables().print(sensitivity_table(table))
+        typer.echo(f"wrote {outdir}/sensitivity.csv and {outdir}/tornado.png")
 
 
 @app.command()
@@ -342,9 +433,16 @@ def compare(
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
     lang: LangOption = Lang.auto,
     quiet: QuietOption = False,
+    draws: DrawsOption = None,
+    seed: SeedOption = 0,
 ) -> None:
-    """Key indicators of scenarios side by side, and their fund gaps overlaid."""
-    from simulator.io.compare import PLOT_FILE, TABLE_FILE, compare_table, rich_table, unique_labels, write_compare
+    """Key indicators of scenarios side by side, and their fund gaps overlaid.
+
+    Scenario files run now (with --draws N: stochastic runs, their medians with 80% ranges); results
+    folders are read. When one of two scenario files extends the other (a reform and its parent), each
+    changed key is also scored on its own and in sequence: how much of the change in the actuarial
+    balance each provision buys (scoring.csv)."""
+    from simulator.io.compare import PLOT_FILE, SCORING_FILE, TABLE_FILE, compare_table, rich_table, unique_labels, write_compare
     from simulator.io.progress import track
     from simulator.io.writers import OutputExists
 
@@ -357,17 +455,40 @@ def compare(
         fail(f"{outdir}: output folder is not empty (use --force to replace it)")
     datasets = {}
     for label, path, source in track(list(zip(labels, inputs, sources)), "running scenarios", quiet=quiet):
-        datasets[label] = simulator.run(path) if hasattr(source, "policy") else source
+        try:
+            datasets[label] = simulator.run(path, draws=draws, seed=seed) if hasattr(source, "policy") else source
+        except ValueError as exc:
+            fail(f"{path}: {exc}")
     table = compare_table(datasets)
+    scoring = _scoring(inputs) if all(hasattr(s, "policy") for s in sources) and len(inputs) == 2 else None
     try:
-        write_compare(datasets, outdir, force, lang.value, table)
+        write_compare(datasets, outdir, force, lang.value, table, scoring)
     except OutputExists as exc:
         fail(str(exc))
     if not quiet:
         from simulator.io.tables import console_for_tables
 
-        console_for_tables().print(rich_table(table, f"{' vs '.join(labels)} (amounts in 亿元 = 100 million yuan)"))
-        typer.echo(f"wrote {outdir}/{TABLE_FILE} and {outdir}/{PLOT_FILE}")
+        console = console_for_tables()
+        console.print(rich_table(table, f"{' vs '.join(labels)} (amounts in 亿元 = 100 million yuan)"))
+        if scoring is not None:
+            from simulator.io.compare import scoring_table
+
+            console.print(scoring_table(scoring))
+        extra = f", {outdir}/{SCORING_FILE}" if scoring is not None else ""
+        typer.echo(f"wrote {outdir}/{TABLE_FILE}, {outdir}/{PLOT_FILE}{extra}")
+
+
+def _scoring(paths: list[Path]):
+    """The provisions' scores when one scenario file extends the other, else None."""
+    from simulator.uncertainty.scoring import reform_pair, score
+
+    pair = reform_pair(*paths)
+    if pair is None:
+        return None
+    try:
+        return score(*pair)
+    except ValueError as exc:
+        fail(f"{pair[1]}: {exc}")
 
 
 @app.command()

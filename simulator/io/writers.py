@@ -38,26 +38,34 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
     base year to the horizon for each scheme-variable pair that has a value in some year (a flow
     not projected in the base year keeps its row, empty); pairs that are NaN in every year are
     left out. Variables by year only are reported under their ``scheme`` attribute, else
-    ``population``."""
+    ``population``. Results of a stochastic run (a ``quantile`` dim) get a ``quantile`` column: one
+    row per percentile, empty for the depletion probabilities (one value over the draws)."""
     frames = []
     region = ds.attrs.get("region", "")
+    stochastic = "quantile" in ds.dims
+    columns = SUMMARY_COLUMNS[:4] + ["quantile"] + SUMMARY_COLUMNS[4:] if stochastic else SUMMARY_COLUMNS
     for name, var in ds.data_vars.items():
-        if set(var.dims) == {"scheme", "year"}:
-            df = var.transpose("scheme", "year").to_dataframe(name="value").reset_index()[["scheme", "year", "value"]]
-        elif var.dims == ("year",):
-            df = var.to_dataframe(name="value").reset_index()[["year", "value"]]
+        rest = set(var.dims) - {"quantile"}
+        if rest == {"scheme", "year"}:
+            df = var.to_dataframe(name="value").reset_index()
+        elif rest == {"year"}:
+            df = var.to_dataframe(name="value").reset_index()
             df.insert(0, "scheme", var.attrs.get("scheme", "population"))
         else:
             continue
+        if stochastic and "quantile" not in df:
+            df["quantile"] = float("nan")
+        df = df[[c for c in ("scheme", "year", "quantile", "value") if c in df]]
         df = df[df.groupby("scheme")["value"].transform(lambda v: v.notna().any())]
         df["variable"] = name
         df["unit"] = var.attrs.get("units", "")
         frames.append(df)
     if not frames:
-        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+        return pd.DataFrame(columns=columns)
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "region", region)
-    return out[SUMMARY_COLUMNS].sort_values(["scheme", "variable", "year"], kind="stable").reset_index(drop=True)
+    order = ["scheme", "variable", "quantile", "year"] if stochastic else ["scheme", "variable", "year"]
+    return out[columns].sort_values(order, kind="stable").reset_index(drop=True)
 
 
 def write_summary(ds: xr.Dataset, folder: Path, fmt: str = "csv") -> Path:
@@ -73,14 +81,15 @@ def write_summary(ds: xr.Dataset, folder: Path, fmt: str = "csv") -> Path:
     return path
 
 
-def write_netcdf(ds: xr.Dataset, path: Path) -> Path:
-    """NetCDF-4 with compressed variables and units on the coordinates."""
+def write_netcdf(ds: xr.Dataset, path: Path, group: str | None = None) -> Path:
+    """NetCDF-4 with compressed variables and units on the coordinates; ``group``: into that group of
+    an existing file."""
     ds = ds.copy(deep=False)
     for name, attrs in COORD_ATTRS.items():
         if name in ds.coords:
             ds[name].attrs = {**attrs, **ds[name].attrs}
     encoding = {name: {"zlib": True, "complevel": 4} for name, var in ds.data_vars.items() if var.dtype.kind == "f"}
-    ds.to_netcdf(path, engine="netcdf4", encoding=encoding)
+    ds.to_netcdf(path, engine="netcdf4", encoding=encoding, group=group, mode="a" if group else "w")
     return Path(path)
 
 
@@ -143,12 +152,16 @@ def write_results(
     force: bool = False,
     summary_format: str = "csv",
     extra: Callable[[Path], None] | None = None,
+    draws: xr.Dataset | None = None,
 ) -> Path:
     """Write ``results.nc`` and the summary (``summary.csv`` or ``summary.parquet``) into ``outdir``,
-    then ``extra(folder)`` (e.g. plots), all atomically."""
+    then ``extra(folder)`` (e.g. plots), all atomically. ``draws`` (every draw of a stochastic run)
+    goes into the group ``draws`` of ``results.nc``."""
 
     def fill(tmp: Path) -> None:
         write_netcdf(ds, tmp / RESULTS_FILE)
+        if draws is not None:
+            write_netcdf(draws, tmp / RESULTS_FILE, group="draws")
         write_summary(ds, tmp, summary_format)
         if extra is not None:
             extra(tmp)

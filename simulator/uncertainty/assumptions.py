@@ -25,13 +25,19 @@ from simulator.uncertainty.paths import Draws, Setup
 OWN_PROCESSES = ("economy.", "demography.", "uncertainty.", "calibration.")
 
 
-def parameter(scenario: Scenario, key: str) -> Dated:
-    """The dated parameter at dotted ``key``; ValueError naming the key when there is none."""
+def value_at(scenario: Scenario, key: str, where: str = "") -> object:
+    """The value at the dotted ``key`` of the scenario; ValueError naming ``where`` + key when there is none."""
     node: object = scenario
     for part in key.split("."):
         node = node.get(part) if isinstance(node, dict) else getattr(node, part, None)
         if node is None:
-            raise ValueError(f"uncertainty.assumptions.{key}: no such key in the scenario (expected a dated parameter)")
+            raise ValueError(f"{where}{key}: no such key in the scenario (expected a dated parameter or a number)")
+    return node
+
+
+def parameter(scenario: Scenario, key: str) -> Dated:
+    """The dated parameter at dotted ``key``; ValueError naming the key when there is none."""
+    node = value_at(scenario, key, "uncertainty.assumptions.")
     if not isinstance(node, Dated):
         raise ValueError(f"uncertainty.assumptions.{key}: not a dated parameter (expected e.g. unemployment.take_up)")
     return node
