@@ -225,6 +225,24 @@ def run(
         typer.echo(f"next: sim report {outdir}   (an HTML report to open in a browser)")
 
 
+def _fail_at_key(path: Path, exc: Exception) -> None:
+    """A ValueError whose message starts with a key path (``uncertainty.x.y: ...``) as one line
+    ``file:LINE: key.path: ...`` (the line of the longest part of the key path the file sets)."""
+    from simulator.errors import ScenarioError
+    from simulator.scenario.load import load_with_origins
+
+    key, sep, rest = str(exc).partition(": ")
+    try:
+        origins = load_with_origins(path)[1]
+    except ScenarioError:  # pragma: no cover - the file loaded a moment ago
+        origins = {}
+    found = [k for k in origins if k and sep and (key == ".".join(k) or key.startswith(".".join(k) + "."))]
+    if not found:
+        fail(f"{path}: {exc}")
+    file, line = origins[max(found, key=len)]
+    fail(str(ScenarioError(file, line, key, rest)))
+
+
 def _stochastic(loaded, path: Path, fitted, draws: int, seed: int, keep_draws: bool, bar):
     """The stochastic run of ``sim run --draws`` (a bad uncertainty setting: one line, exit 2)."""
     from simulator.uncertainty.run import run as run_draws
@@ -238,7 +256,7 @@ def _stochastic(loaded, path: Path, fitted, draws: int, seed: int, keep_draws: b
     try:
         results = run_draws(loaded, draws, seed, keep_draws, source=path, fitted=fitted, progress=advance)
     except ValueError as exc:
-        fail(f"{path}: {exc}")
+        _fail_at_key(path, exc)
     bar.advance("writing results", 0)
     return results
 
@@ -252,6 +270,7 @@ def sensitivity(
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
     lang: LangOption = Lang.auto,
     quiet: QuietOption = False,
+    case: Annotated[list[str] | None, typer.Option("--case", help="Only this case (repeat for more) \\[default: all].")] = None,
 ) -> None:
     """One-at-a-time low and high changes of the key assumptions: sensitivity.csv and tornado.png.
 
@@ -269,9 +288,9 @@ def sensitivity(
         fail(f"{outdir}: output folder is not empty (use --force to replace it)")
     with progress(f"sensitivity of {loaded.name}", quiet=quiet):
         try:
-            table = run_sensitivity(loaded)
+            table = run_sensitivity(loaded, case)
         except ValueError as exc:
-            fail(f"{scenario}: {exc}")
+            _fail_at_key(scenario, exc)
 
     def fill(tmp: Path) -> None:
         from simulator.io.plots import tornado
@@ -458,7 +477,7 @@ def compare(
         try:
             datasets[label] = simulator.run(path, draws=draws, seed=seed) if hasattr(source, "policy") else source
         except ValueError as exc:
-            fail(f"{path}: {exc}")
+            _fail_at_key(path, exc)
     table = compare_table(datasets)
     scoring = _scoring(inputs) if all(hasattr(s, "policy") for s in sources) and len(inputs) == 2 else None
     try:

@@ -74,8 +74,9 @@ def demography_process(u: Uncertainty) -> ShockProcess:
 
 def long_run_shifts(u: Uncertainty, n_draws: int, rng: np.random.Generator) -> np.ndarray:
     """L[i, k] ~ N(0, sd_k^2) per economic variable k, correlated like the innovations (no BLAS: the same
-    bits on any thread count); zero when switched off."""
-    sd = np.array([getattr(u.long_run, name) for name in ECONOMY], dtype=float) * float(u.long_run.enabled)
+    bits on any thread count); zero when switched off (the long-run shifts, or the variable)."""
+    sd = np.array([getattr(u.long_run, name) * getattr(u.economy, name).enabled for name in ECONOMY], dtype=float)
+    sd *= float(u.long_run.enabled)
     e = rng.standard_normal((n_draws, len(ECONOMY)))
     factor = correlation_factor(np.array(u.economy.correlation, dtype=float), "uncertainty.economy.correlation")
     shifts = e[:, :1] * factor[:, 0]

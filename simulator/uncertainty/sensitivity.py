@@ -25,7 +25,7 @@ actuarial balance over 25, 50 and 75 years from the start year (percentage point
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -126,10 +126,17 @@ def variant(scenario: Scenario, keys: tuple[str, ...], how: str, change: float, 
         raise ValueError(f"sensitivity {', '.join(keys)} {change:+g}: {str(exc).splitlines()[-1].strip()}") from None
 
 
-def run(scenario: Scenario) -> pd.DataFrame:
-    """The sensitivity table (:data:`COLUMNS`); ``table.attrs["start_year"]`` is the first changed year."""
+def run(scenario: Scenario, only: Sequence[str] | None = None) -> pd.DataFrame:
+    """The sensitivity table (:data:`COLUMNS`) of every case, or of the cases named in ``only``;
+    ``table.attrs["start_year"]`` is the first changed year."""
     first = int(settings(scenario.uncertainty, scenario.base_year).start_year)
     chosen = cases(scenario)
+    if only:
+        unknown = sorted(set(only) - {c.name for c in chosen})
+        if unknown:
+            raise ValueError(f"case {unknown[0]!r} is neither a default case nor the scenario's (expected one of: "
+                             f"{', '.join(c.name for c in chosen)})")  # fmt: skip
+        chosen = [c for c in chosen if c.name in only]
     sides = [(case, side, keys, change) for case in chosen for side, (keys, change) in (("low", case.low), ("high", case.high))]
     variants = [variant(scenario, keys, case.how, change, first) for case, _, keys, change in sides]
     results = project(scenario, draws=[scenario, *variants])
