@@ -26,6 +26,7 @@ dataclass of draw-leading arrays the same way (the schemes' inputs).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -61,6 +62,14 @@ class Context:
     hazard_by_sex: np.ndarray
     demography: xr.Dataset  # the population results (with a draw dim when they differ by draw)
     draws: int
+
+    @functools.cached_property
+    def below_retirement(self) -> np.ndarray:
+        """Urban employment below the statutory retirement age [D, Y, sex, age] (persons; women = F55 +
+        F50), kept: three schemes read it."""
+        e = self.employment
+        by_sex = np.stack([e[:, :, 0], e[:, :, 1] + e[:, :, 2]], axis=2)
+        return by_sex * (1.0 - self.reached_by_sex)
 
     @property
     def growth(self) -> dict[str, np.ndarray]:

@@ -27,9 +27,12 @@ population and survival by sex and single age (280 KB a draw) only for the first
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numba
 import numpy as np
 import xarray as xr
 
@@ -41,18 +44,20 @@ from simulator.uncertainty import assumptions as marked
 from simulator.uncertainty.paths import Setup, block_context, draw
 from simulator.variables import attrs, variable
 
-BLOCK_BYTES = 256 * 2**20  # working memory of one block of draws (blocks of about 200 draws run fastest)
+BLOCK_BYTES = 600 * 2**20  # working memory of the blocks in flight (blocks of 100-250 draws run fastest)
 BYTES_PER_DRAW = 1_200_000  # measured working set of one draw of four schemes to 2100 (docs/uncertainty.md)
 AGE_DETAIL_DRAWS = 500
+WORKERS = 2  # blocks projected at once (threads; numpy and the kernels release the GIL), at most numba's threads
 POPULATION_BY_YEAR = ("population_total", "births", "deaths", "old_age_dependency", "tfr")
 BY_SEX = ("e0", "e60")
 BY_AGE = ("population", "survival")
 
 
-def block_size(n_draws: int, horizon_years: int) -> int:
-    """Draws per block: BLOCK_BYTES / the working set of one draw (scaled to the run's years)."""
+def block_size(n_draws: int, horizon_years: int, workers: int = 1) -> int:
+    """Draws per block: BLOCK_BYTES / the working set of one draw (scaled to the run's years), shared by
+    the blocks in flight (``workers`` projected at once, one more being stored)."""
     per_draw = BYTES_PER_DRAW * max(horizon_years, 1) / 86
-    return int(max(1, min(n_draws, BLOCK_BYTES // per_draw)))
+    return int(max(1, min(-(-n_draws // workers), BLOCK_BYTES // (per_draw * (workers + 1)))))
 
 
 def run(
@@ -76,14 +81,25 @@ def run(
     marked.check(scenario, u, setup)
     shocks = draw(u, years, n_draws, seed)
     store = Store(n_draws, years, keep_draws)
-    step = block or block_size(n_draws, len(years))
-    for lo in range(0, n_draws, step):
+    workers = max(1, min(numba.get_num_threads(), WORKERS))
+    step = block or block_size(n_draws, len(years), workers)
+
+    def project_block(lo: int):
         part = shocks.take(lo, min(lo + step, n_draws))
         ctx, demo = block_context(scenario, setup, part)
-        ds = run_schemes(marked.scenarios(scenario, u, part, ctx) or [scenario], ctx)
-        store.add(lo, ds, demo)
-        if progress is not None:
-            progress(lo + part.n)
+        return part.n, run_schemes(marked.scenarios(scenario, u, part, ctx) or [scenario], ctx), demo
+
+    with ThreadPoolExecutor(workers) as pool:
+        pending: deque = deque()
+        for lo in [*range(0, n_draws, step), None]:
+            if lo is not None:
+                pending.append((lo, pool.submit(project_block, lo)))
+            while pending and (lo is None or len(pending) > workers):
+                first, future = pending.popleft()
+                size, ds, demo = future.result()
+                store.add(first, ds, demo)
+                if progress is not None:
+                    progress(first + size)
     summary = store.summary()
     shared = {"net_migration": setup.context.demography["net_migration"], "retirement_age": retirement_schedule(scenario, years)}
     for name, value in shared.items():
