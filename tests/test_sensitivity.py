@@ -16,7 +16,7 @@ from simulator.model.fund import period_actuarial_balance
 from simulator.model.timeline import annual
 from simulator.scenario.uncertainty import Uncertainty
 from simulator.uncertainty.scoring import reform_pair, score
-from simulator.uncertainty.sensitivity import DEFAULT_CASES, PERIODS, run, variant
+from simulator.uncertainty.sensitivity import DEFAULT_CASES, PERIODS, e0_shift, run, variant
 from tests.conftest import SCENARIOS
 from tests.outputs_support import assert_drawn
 
@@ -34,14 +34,17 @@ def table(jiangxi):
 
 
 def test_a_change_applies_from_the_start_year_only(jiangxi) -> None:
+    """A key's yearly values move from 2025 on; the life expectancy path too (by hand: e0 rising 0.2
+    and 0.25 a year, gains after 2024 x 1.5, so 2050 is 0.5 x 26 x 0.2 = 2.6 and 3.25 years higher)."""
     years = np.arange(2015, 2101)
     moved = variant(jiangxi, ("economy.wage_growth",), "add", 0.01, 2025)
     before, after = annual(jiangxi.economy.wage_growth, years), annual(moved.economy.wage_growth, years)
     np.testing.assert_array_equal(after[years < 2025], before[years < 2025])
     np.testing.assert_allclose(after[years >= 2025], before[years >= 2025] + 0.01, rtol=1e-12)
-    scaled = variant(jiangxi, ("demography.mortality.e0_gain.male",), "scale", 0.5, 2025)
-    gain = annual(scaled.demography.mortality.e0_gain.male, years)
-    np.testing.assert_allclose(gain[years >= 2025], 0.5 * annual(jiangxi.demography.mortality.e0_gain.male, years)[years >= 2025])
+    e0 = np.stack([70.0 + 0.2 * (years - 2015), 75.0 + 0.25 * (years - 2015)], axis=1)
+    shift = e0_shift(e0, years, 2025, 1.5)  # gains from 2024 half as large again: + 0.5 x (e0[y] - e0[2024])
+    assert (shift[years < 2025] == 0).all()
+    np.testing.assert_allclose(shift[years == 2050][0], [0.5 * 0.2 * 26, 0.5 * 0.25 * 26])
 
 
 def test_one_row_per_scheme_case_and_side(table) -> None:

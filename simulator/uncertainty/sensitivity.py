@@ -8,7 +8,7 @@ Default cases (sizes are assumptions, except fertility's, which are the UN WPP l
     inflation              economy.inflation                            -/+ 1 point a year
     fund_return            economy.fund_return                          -/+ 1 point a year
     fertility              demography.fertility.tfr                     -/+ 0.5 children per woman
-    mortality_improvement  demography.mortality.e0_gain (both sexes)    x 0.5 / x 1.5
+    mortality_improvement  the gains in life expectancy after the start year x 0.5 / x 1.5 (both sexes)
     coverage               employee_pension.coverage                    -/+ 5 points
     compliance             employee_pension.compliance                  -/+ 5 points
     indexation             policy.employee_pension.indexation.then.wage -/+ 0.2 of wage growth
@@ -16,7 +16,11 @@ Default cases (sizes are assumptions, except fertility's, which are the UN WPP l
 
 A scenario resizes a case (``uncertainty.sensitivity.NAME: {low, high}``) or adds its own
 (``{keys, how, low, high}``). A change to a dated parameter applies to its yearly values from the
-start year on (:func:`simulator.model.timeline.shifted`); to a number, to the number.
+start year on (:func:`simulator.model.timeline.shifted`); to a number, to the number. Mortality
+improvement is no key of every scenario (a scenario on the UN WPP 2024 rates has none): it moves the
+life expectancy path of the scenario's own tables, e0[y] -> e0[s-1] + k (e0[y] - e0[s-1]) from the
+start year s on, with the death rates of each age moved as a Brass table's would be
+(:mod:`simulator.model.demography.draws`, the way a stochastic draw moves them), one draw each side.
 
 Per scheme with a fund and per case and side: the depletion year and its change, the change in the
 actuarial balance over 25, 50 and 75 years from the start year (percentage points of the wage bill,
@@ -30,18 +34,21 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from simulator.model.economy import economy_paths
 from simulator.model.fund import period_actuarial_balance
-from simulator.model.projection import project
+from simulator.model.projection import project, run_schemes
 from simulator.model.timeline import annual, shifted
 from simulator.scenario.load import override
 from simulator.scenario.params import Dated
 from simulator.scenario.schema import Scenario
-from simulator.scenario.uncertainty import SensitivityCase, settings
+from simulator.scenario.uncertainty import ECONOMY, SensitivityCase, settings
+from simulator.uncertainty import paths
 from simulator.uncertainty.assumptions import value_at
 
 PERIODS = (25, 50, 75)
+E0_GAINS = "life expectancy gains"  # the mortality case: not a key, a path of the life tables (see above)
 BALANCE_YEARS = (2035, 2050)
 COLUMNS = [
     "scheme", "assumption", "side", "change", "depletion_year", "d_depletion_year",
@@ -70,8 +77,7 @@ DEFAULT_CASES = (
     _both("inflation", ("economy.inflation",), "add", -0.01, 0.01, "inflation {value:+.1%} a year"),
     _both("fund_return", ("economy.fund_return",), "add", -0.01, 0.01, "fund return {value:+.1%} a year"),
     _both("fertility", ("demography.fertility.tfr",), "add", -0.5, 0.5, "TFR {value:+.2f} children per woman"),
-    _both("mortality_improvement", ("demography.mortality.e0_gain.male", "demography.mortality.e0_gain.female"),
-          "scale", 0.5, 1.5, "e0 gains x {value:.2f}"),
+    _both("mortality_improvement", (E0_GAINS,), "scale", 0.5, 1.5, "e0 gains after the start year x {value:.2f}"),
     _both("coverage", ("employee_pension.coverage",), "add", -0.05, 0.05, "employee coverage {value:+.0%}"),
     _both("compliance", ("employee_pension.compliance",), "add", -0.05, 0.05, "compliance {value:+.0%}"),
     _both("indexation", ("policy.employee_pension.indexation.then.wage",), "add", -0.2, 0.2,
@@ -126,6 +132,26 @@ def variant(scenario: Scenario, keys: tuple[str, ...], how: str, change: float, 
         raise ValueError(f"sensitivity {', '.join(keys)} {change:+g}: {str(exc).splitlines()[-1].strip()}") from None
 
 
+def e0_shift(e0: np.ndarray, years: np.ndarray, first: int, factor: float) -> np.ndarray:
+    """[Y, sex] years added to the life expectancy path ``e0`` [Y, sex] so that its gains from the end of
+    ``first - 1`` on are ``factor`` times the scenario's: (factor - 1) (e0[y] - e0[first - 1]), y >= first."""
+    anchor = e0[years == first - 1][0] if (years == first - 1).any() else e0[0]
+    return np.where((years >= first)[:, None], (factor - 1.0) * (e0 - anchor), 0.0)
+
+
+def _with_life_tables(scenario: Scenario, factors: list[float], first: int) -> xr.Dataset:
+    """The schemes of ``scenario`` with its life expectancy gains scaled by each factor, one draw each."""
+    u = settings(scenario.uncertainty, scenario.base_year)
+    setup = paths.Setup.of(scenario, u)
+    years = setup.context.years
+    zero = np.zeros((len(factors), len(years)))
+    shifts = np.stack([e0_shift(setup.inputs.e0, years, first, k) for k in factors])  # [D, Y, sex]
+    draws = paths.Draws(years, {name: zero for name in ECONOMY},
+                        {"tfr": zero, "e0_male": shifts[..., 0], "e0_female": shifts[..., 1]}, {})  # fmt: skip
+    ctx, _ = paths.block_context(scenario, setup, draws)
+    return run_schemes([scenario], ctx)
+
+
 def run(scenario: Scenario, only: Sequence[str] | None = None) -> pd.DataFrame:
     """The sensitivity table (:data:`COLUMNS`) of every case, or of the cases named in ``only``;
     ``table.attrs["start_year"]`` is the first changed year."""
@@ -138,10 +164,19 @@ def run(scenario: Scenario, only: Sequence[str] | None = None) -> pd.DataFrame:
                              f"{', '.join(c.name for c in chosen)})")  # fmt: skip
         chosen = [c for c in chosen if c.name in only]
     sides = [(case, side, keys, change) for case in chosen for side, (keys, change) in (("low", case.low), ("high", case.high))]
-    variants = [variant(scenario, keys, case.how, change, first) for case, _, keys, change in sides]
-    results = project(scenario, draws=[scenario, *variants])
+    by_keys = [side for side in sides if side[2] != (E0_GAINS,)]
+    by_tables = [side for side in sides if side[2] == (E0_GAINS,)]
+    variants = [variant(scenario, keys, case.how, change, first) for case, _, keys, change in by_keys]
+    needed = ["balance", "contributions", "transfers_in", "expenditure", "wage_bill", "depletion_year"]
+    results = project(scenario, draws=[scenario, *variants])[needed]
+    if len(variants) == 0:
+        results = results.expand_dims(draw=[0])
+    if by_tables:
+        moved = _with_life_tables(scenario, [change for *_, change in by_tables], first)[needed]
+        results = xr.concat([results, moved], dim="draw", data_vars="all", coords="minimal", compat="override")
+    draw_of = {id(side): d for d, side in enumerate(by_keys + by_tables, start=1)}
     years = results["year"].values
-    rates = np.stack([economy_paths(s).fund_return for s in [scenario, *variants]])
+    rates = np.stack([economy_paths(s).fund_return for s in [scenario, *variants]] + [economy_paths(scenario).fund_return] * len(by_tables))
     balance = {n: period_actuarial_balance(results, rates, first, n) for n in PERIODS}
     rows = []
     for scheme in map(str, results["scheme"].values):
@@ -152,7 +187,9 @@ def run(scenario: Scenario, only: Sequence[str] | None = None) -> pd.DataFrame:
         stock = {y: results["balance"].sel(scheme=scheme, year=y).values / 1e8 if y in years else np.full(len(dep), np.nan)
                  for y in BALANCE_YEARS}  # fmt: skip
         rows.append([scheme, "base", "", "scenario as written", dep[0], 0.0, *([0.0] * len(PERIODS)), *([0.0] * len(BALANCE_YEARS))])
-        for d, (case, side, _, change) in enumerate(sides, start=1):
+        for item in sides:
+            case, side, _, change = item
+            d = draw_of[id(item)]
             text = case.what.format(value=change, side="early" if side == "low" else "late")
             rows.append([
                 scheme, case.name, side, text, dep[d], dep[d] - dep[0],
