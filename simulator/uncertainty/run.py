@@ -89,17 +89,23 @@ def run(
         ctx, demo = block_context(scenario, setup, part)
         return part.n, run_schemes(marked.scenarios(scenario, u, part, ctx) or [scenario], ctx), demo
 
-    with ThreadPoolExecutor(workers) as pool:
-        pending: deque = deque()
-        for lo in [*range(0, n_draws, step), None]:
-            if lo is not None:
-                pending.append((lo, pool.submit(project_block, lo)))
-            while pending and (lo is None or len(pending) > workers):
-                first, future = pending.popleft()
-                size, ds, demo = future.result()
-                store.add(first, ds, demo)
-                if progress is not None:
-                    progress(first + size)
+    def keep(first: int, size: int, ds: xr.Dataset, demo) -> None:
+        store.add(first, ds, demo)
+        if progress is not None:
+            progress(first + size)
+
+    if workers == 1:
+        for lo in range(0, n_draws, step):
+            keep(lo, *project_block(lo))
+    else:
+        with ThreadPoolExecutor(workers) as pool:
+            pending: deque = deque()
+            for lo in [*range(0, n_draws, step), None]:
+                if lo is not None:
+                    pending.append((lo, pool.submit(project_block, lo)))
+                while pending and (lo is None or len(pending) > workers):
+                    first, future = pending.popleft()
+                    keep(first, *future.result())
     summary = store.summary()
     shared = {"net_migration": setup.context.demography["net_migration"], "retirement_age": retirement_schedule(scenario, years)}
     for name, value in shared.items():
