@@ -166,7 +166,8 @@ def depletion_rows(ds: xr.Dataset) -> list[list[str]]:
         prob = ds["prob_depletion"].sel(scheme=scheme)
         year = ds["depletion_year"].sel(scheme=scheme)
         shown = [fmt_number(float(year.sel(quantile=q)), "year") or f"after {last}" for q in (0.5, 0.1, 0.9)]
-        rows.append([scheme, *(f"{float(prob.sel(year=y)):.0%}" for y in picks), shown[0], f"{shown[1]} to {shown[2]}"])
+        spread = shown[1] if shown[1] == shown[2] else f"{shown[1]} to {shown[2]}"
+        rows.append([scheme, *(f"{float(prob.sel(year=y)):.0%}" for y in picks), shown[0], spread])
     return rows
 
 
