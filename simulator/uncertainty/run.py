@@ -3,7 +3,8 @@
     results = run(scenario, n_draws=5000, seed=1)          # xarray.Dataset with a ``quantile`` dim
     tree = run(scenario, 5000, 1, keep_draws=True)         # xarray.DataTree: the summary and /draws
 
-Per block of draws (:data:`BLOCK_BYTES` of working memory at most): the context of the block
+Per block of draws (:data:`BLOCK_BYTES` of working memory at most; at most three blocks in memory:
+two being projected, in threads, one being stored): the context of the block
 (:func:`simulator.uncertainty.paths.block_context`), every scheme on it in one call
 (:func:`simulator.model.projection.run_schemes`), then the block's values are copied into per-draw
 arrays and the block is dropped. At the end, per variable and year, the 2.5%, 10%, 50%, 90% and
@@ -13,6 +14,9 @@ scheme and year::
     prob_depletion[s, y]          share of draws with depletion year <= y (non-decreasing in y)
     depletion_distribution[s, y]  share of draws first depleted in y (its steps)
 
+The block size depends on the number of draws and the years only, never on the threads: the same
+seed and number of draws give the same bits however many threads run.
+
 The depletion year's percentiles count a fund never depleted as depleted after the horizon: a
 percentile that falls among them is NaN ("not depleted by the horizon").
 
@@ -20,7 +24,7 @@ Memory: the exact percentiles need every draw's value of every variable. Kept pe
 scheme and economy variables by year (about 90 KB a draw for four schemes to 2100, float64); the
 population and survival by sex and single age (280 KB a draw) only for the first
 :data:`AGE_DETAIL_DRAWS` draws (their percentiles are those of that many draws), unless
-``keep_draws``. Peak memory is therefore about the set-up (0.3 GB) + BLOCK_BYTES + 90 KB x N +
+``keep_draws``. Peak memory is therefore about the set-up (0.3 GB) + 3 x BLOCK_BYTES + 90 KB x N +
 280 KB x min(N, AGE_DETAIL_DRAWS); with ``keep_draws``, 370 KB x N instead.
 """
 
@@ -44,7 +48,7 @@ from simulator.uncertainty import assumptions as marked
 from simulator.uncertainty.paths import Setup, block_context, draw
 from simulator.variables import attrs, variable
 
-BLOCK_BYTES = 600 * 2**20  # working memory of the blocks in flight (blocks of 100-250 draws run fastest)
+BLOCK_BYTES = 200 * 2**20  # working memory of one block of draws (blocks of 100-250 draws run fastest)
 BYTES_PER_DRAW = 1_200_000  # measured working set of one draw of four schemes to 2100 (docs/uncertainty.md)
 AGE_DETAIL_DRAWS = 500
 WORKERS = 2  # blocks projected at once (threads; numpy and the kernels release the GIL), at most numba's threads
@@ -53,11 +57,10 @@ BY_SEX = ("e0", "e60")
 BY_AGE = ("population", "survival")
 
 
-def block_size(n_draws: int, horizon_years: int, workers: int = 1) -> int:
-    """Draws per block: BLOCK_BYTES / the working set of one draw (scaled to the run's years), shared by
-    the blocks in flight (``workers`` projected at once, one more being stored)."""
+def block_size(n_draws: int, horizon_years: int) -> int:
+    """Draws per block: BLOCK_BYTES / the working set of one draw (scaled to the run's years)."""
     per_draw = BYTES_PER_DRAW * max(horizon_years, 1) / 86
-    return int(max(1, min(-(-n_draws // workers), BLOCK_BYTES // (per_draw * (workers + 1)))))
+    return int(max(1, min(n_draws, BLOCK_BYTES // per_draw)))
 
 
 def run(
@@ -82,7 +85,7 @@ def run(
     shocks = draw(u, years, n_draws, seed)
     store = Store(n_draws, years, keep_draws)
     workers = max(1, min(numba.get_num_threads(), WORKERS))
-    step = block or block_size(n_draws, len(years), workers)
+    step = block or block_size(n_draws, len(years))
 
     def project_block(lo: int):
         part = shocks.take(lo, min(lo + step, n_draws))
