@@ -98,8 +98,11 @@ def _key(node: dict, key: str, path: str):
 
 
 def canonical_json(scenario: Scenario) -> str:
-    """The validated scenario as JSON with sorted keys: the text that :func:`scenario_hash` hashes."""
-    return json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    """The validated scenario as JSON with sorted keys: the text that :func:`scenario_hash` hashes. An
+    absent ``uncertainty`` block is left out (it only acts in runs with draws), so the hashes of
+    scenarios without one, and the fits made on them, are those of before the block existed."""
+    exclude = {"uncertainty"} if scenario.uncertainty is None else None
+    return json.dumps(scenario.model_dump(mode="json", exclude=exclude), sort_keys=True, ensure_ascii=False)
 
 
 def scenario_hash(scenario: Scenario) -> str:
