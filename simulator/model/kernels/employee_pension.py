@@ -87,17 +87,23 @@ from simulator.model.kernels.employee_layout import (
 )
 
 
-@njit(cache=True, parallel=True)
 def employee_pension_numba(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, target, group_sex, out):
-    """Numba twin; arguments as :func:`employee_pension_numpy`. Writes ``out[d, t, :]``, the
-    draws in parallel (one :func:`_project_draw` call each). One draw runs on this thread: the
-    thread pool would only add its start-up (milliseconds when other work holds the cores)."""
+    """Numba twin; arguments as :func:`employee_pension_numpy`. Writes ``out[d, t, :]``, one
+    :func:`_project_draw` call per draw. One draw runs on this thread, and only the per-draw function
+    is compiled (a deterministic run never compiles the parallel kernel, nor starts its thread pool);
+    several draws run in parallel (:func:`_employee_pension_parallel`)."""
     if out.shape[0] == 1:
         _project_draw(
             act0[0], dor0[0], kact0[0], kdor0[0], ret0[0], pen0[0], survival[0], series[0], cells[0], target[0], group_sex,
             out[0],
         )
-        return
+    else:
+        _employee_pension_parallel(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, target, group_sex, out)
+
+
+@njit(cache=True, parallel=True)
+def _employee_pension_parallel(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, target, group_sex, out):
+    """The draws of :func:`employee_pension_numba` in parallel."""
     for d in prange(out.shape[0]):
         di = np.int64(d)  # prange gives an unsigned index; keep draw indices signed
         _project_draw(

@@ -31,21 +31,31 @@ FEMALE = 1
 SERIAL_CELL_YEARS = 1 << 20  # below this much work (about a millisecond) the draws run on one thread
 
 
-@njit(cache=True, parallel=True)
-def project_population(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall):  # pragma: no cover
+def project_population(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall):
     """Fill ``pop[D, T+1, 2, A]``, ``births[D, T]``, ``deaths[D, T]``, ``shortfall[D, T]`` from the inputs
     ``pop0[D|1, 2, A]``, ``survival[D|1, T, 2, A]``, ``infant[D|1, T, 2]``, ``asfr[D|1, T, A]``,
     ``male_share[D|1, T]``, ``migration[D|1, T, 2, A]`` (T projected years) and ``floor`` (bool). The draws run in
-    parallel, one :func:`_project_draw` each, unless the whole job is small: then the thread
-    pool's start-up (milliseconds when other work holds the cores) would cost more than it saves."""
+    parallel, one :func:`_project_draw` each, unless the whole job is small: then they run on this thread
+    (:func:`_project_serial`; the thread pool's start-up, milliseconds when other work holds the cores,
+    would cost more than it saves, and a deterministic run never compiles the parallel kernel)."""
     n_draws, n_steps = births.shape
-    if n_draws * n_steps * pop.shape[2] * pop.shape[3] < SERIAL_CELL_YEARS:
-        for d in range(n_draws):
-            _project_draw(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall, np.int64(d))
-    else:
-        for draw in prange(n_draws):
-            d = np.int64(draw)  # prange counts in uint64; int64 keeps the index arithmetic integral
-            _project_draw(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall, d)
+    kernel = _project_serial if n_draws * n_steps * pop.shape[2] * pop.shape[3] < SERIAL_CELL_YEARS else _project_parallel
+    kernel(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall)
+
+
+@njit(cache=True)
+def _project_serial(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall):  # pragma: no cover
+    """The draws of :func:`project_population` one after the other."""
+    for d in range(births.shape[0]):
+        _project_draw(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall, np.int64(d))
+
+
+@njit(cache=True, parallel=True)
+def _project_parallel(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall):  # pragma: no cover
+    """The draws of :func:`project_population` in parallel."""
+    for draw in prange(births.shape[0]):
+        d = np.int64(draw)  # prange counts in uint64; int64 keeps the index arithmetic integral
+        _project_draw(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall, d)
 
 
 @njit(cache=True)

@@ -25,45 +25,59 @@ MONTHS, CLAIMANTS, RECIPIENTS, REEMPLOYED, EXHAUSTED = 0, 1, 2, 3, 4
 N_OUTPUTS = 5
 
 
-@njit(cache=True, parallel=True)
 def unemployment_numba(stock0, inflow, reemployment, out, end):
-    """Numba twin of :func:`unemployment_numpy` (same arguments)."""
-    n_draws, n_years = out.shape[0], out.shape[1]
+    """Numba twin of :func:`unemployment_numpy` (same arguments): one :func:`_project_draw` per draw,
+    on this thread for one draw (the parallel kernel is compiled only when a run has several)."""
+    if out.shape[0] == 1:
+        _project_draw(stock0, inflow, reemployment, out, end, np.int64(0))
+    else:
+        _unemployment_parallel(stock0, inflow, reemployment, out, end)
+
+
+@njit(cache=True, parallel=True)
+def _unemployment_parallel(stock0, inflow, reemployment, out, end):
+    """The draws of :func:`unemployment_numba` in parallel."""
+    for d in prange(out.shape[0]):
+        _project_draw(stock0, inflow, reemployment, out, end, np.int64(d))
+
+
+@njit(cache=True)
+def _project_draw(stock0, inflow, reemployment, out, end, di):
+    """Draw ``di`` of :func:`unemployment_numba`."""
+    n_years = out.shape[1]
     N = stock0.shape[0]
-    for d in prange(n_draws):
-        di = np.int64(d)  # prange gives an unsigned index; keep draw indices signed
-        dq = di if inflow.shape[0] > 1 else np.int64(0)
-        dr = di if reemployment.shape[0] > 1 else np.int64(0)
-        r = stock0.copy()
-        for t in range(n_years):
-            q = reemployment[dr, t]
-            months = 0.0
-            claimants = 0.0
-            back = 0.0
-            done = 0.0
-            for _ in range(12):
-                total = 0.0
-                for k in range(N):
-                    new = inflow[dq, t, k] / 12.0
-                    claimants += new
-                    r[k] += new
-                    total += r[k]
-                months += total
-                back += q * total
-                done += (1.0 - q) * r[0]
-                for k in range(N - 1):
-                    r[k] = (1.0 - q) * r[k + 1]
-                r[N - 1] = 0.0
-            stock = 0.0
+    dq = di if inflow.shape[0] > 1 else np.int64(0)
+    dr = di if reemployment.shape[0] > 1 else np.int64(0)
+    r = stock0.copy()
+    for t in range(n_years):
+        q = reemployment[dr, t]
+        months = 0.0
+        claimants = 0.0
+        back = 0.0
+        done = 0.0
+        for _ in range(12):
+            total = 0.0
             for k in range(N):
-                stock += r[k]
-            out[d, t, MONTHS] = months
-            out[d, t, CLAIMANTS] = claimants
-            out[d, t, RECIPIENTS] = stock
-            out[d, t, REEMPLOYED] = back
-            out[d, t, EXHAUSTED] = done
+                new = inflow[dq, t, k] / 12.0
+                claimants += new
+                r[k] += new
+                total += r[k]
+            months += total
+            back += q * total
+            done += (1.0 - q) * r[0]
+            for k in range(N - 1):
+                r[k] = (1.0 - q) * r[k + 1]
+            r[N - 1] = 0.0
+        stock = 0.0
         for k in range(N):
-            end[d, k] = r[k]
+            stock += r[k]
+        out[di, t, MONTHS] = months
+        out[di, t, CLAIMANTS] = claimants
+        out[di, t, RECIPIENTS] = stock
+        out[di, t, REEMPLOYED] = back
+        out[di, t, EXHAUSTED] = done
+    for k in range(N):
+        end[di, k] = r[k]
 
 
 def unemployment_numpy(

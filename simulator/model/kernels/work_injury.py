@@ -39,103 +39,128 @@ N_OUTPUTS = 7
 FACTOR_SPOUSE = 1.0  # spouses die at population rates
 
 
-@njit(cache=True, parallel=True)
 def work_injury_numba(
     people0, pay0, others0, survival, retire, new_count, new_dist, flip, series, factor, retires,
     out, end_people, end_pay, end_others,
 ):  # fmt: skip
-    """Numba twin of :func:`work_injury_numpy` (same arguments). A cell with nobody in it, nobody
-    ageing into it and no new pensioners stays empty and is skipped."""
-    n_draws, n_years = out.shape[0], out.shape[1]
+    """Numba twin of :func:`work_injury_numpy` (same arguments): one :func:`_project_draw` per draw,
+    on this thread for one draw (the parallel kernel is compiled only when a run has several)."""
+    args = (people0, pay0, others0, survival, retire, new_count, new_dist, flip, series, factor, retires, out,
+            end_people, end_pay, end_others)  # fmt: skip
+    if out.shape[0] == 1:
+        _project_draw(*args, np.int64(0))
+    else:
+        _work_injury_parallel(*args)
+
+
+@njit(cache=True, parallel=True)
+def _work_injury_parallel(
+    people0, pay0, others0, survival, retire, new_count, new_dist, flip, series, factor, retires,
+    out, end_people, end_pay, end_others,
+):  # fmt: skip
+    """The draws of :func:`work_injury_numba` in parallel."""
+    for d in prange(out.shape[0]):
+        _project_draw(
+            people0, pay0, others0, survival, retire, new_count, new_dist, flip, series, factor, retires,
+            out, end_people, end_pay, end_others, np.int64(d),
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def _project_draw(
+    people0, pay0, others0, survival, retire, new_count, new_dist, flip, series, factor, retires,
+    out, end_people, end_pay, end_others, di,
+):  # fmt: skip
+    """Draw ``di`` of :func:`work_injury_numba`. A cell with nobody in it, nobody ageing into it and
+    no new pensioners stays empty and is skipped."""
+    n_years = out.shape[1]
     L, S, A = people0.shape
-    for d in prange(n_draws):
-        di = np.int64(d)  # prange gives an unsigned index; keep draw indices signed
-        dv = di if survival.shape[0] > 1 else np.int64(0)
-        dh = di if retire.shape[0] > 1 else np.int64(0)
-        dn = di if new_count.shape[0] > 1 else np.int64(0)
-        dd = di if new_dist.shape[0] > 1 else np.int64(0)
-        dq = di if series.shape[0] > 1 else np.int64(0)
-        x = people0.copy()
-        w = pay0.copy()
-        o_n = others0[0]
-        o_w = others0[1]
-        for t in range(n_years):
-            sr = series[dq, t]
-            up = 1.0 + sr[INDEXATION]
-            allowances = 0.0
-            survivors = 0.0
-            deaths = 0.0
-            retired = 0.0
-            for l in range(L):
-                for s in range(S):
-                    s_new = 1 - s if flip[l] else s
-                    for a in range(A - 1, 0, -1):
-                        n = new_count[dn, t, l] * new_dist[dd, t, s_new, a]
-                        if (
-                            n == 0.0 and x[l, s, a - 1] == 0.0 and w[l, s, a - 1] == 0.0
-                            and (a < A - 1 or (x[l, s, a] == 0.0 and w[l, s, a] == 0.0))
-                        ):  # fmt: skip
-                            x[l, s, a] = 0.0
-                            w[l, s, a] = 0.0
-                            continue
-                        h = retire[dh, t, s, a] * retires[l]
-                        q = factor[l] * (1.0 - survival[dv, t, s, a - 1])
-                        p = 1.0 - min(q, 1.0)
-                        xin = x[l, s, a - 1]
-                        win = w[l, s, a - 1] * up
-                        paid = win * (p * (1.0 - 0.5 * h) + 0.5 * (1.0 - p))
-                        dead = xin * (1.0 - p)
-                        gone = xin * p * h
-                        keep_x = xin * p * (1.0 - h)
-                        keep_w = win * p * (1.0 - h)
-                        if a == A - 1:
-                            qo = factor[l] * (1.0 - survival[dv, t, s, A - 1])
-                            po = 1.0 - min(qo, 1.0)
-                            xo = x[l, s, a]
-                            wo = w[l, s, a] * up
-                            paid += wo * (po * (1.0 - 0.5 * h) + 0.5 * (1.0 - po))
-                            dead += xo * (1.0 - po)
-                            gone += xo * po * h
-                            keep_x += xo * po * (1.0 - h)
-                            keep_w += wo * po * (1.0 - h)
-                        paid += 0.5 * n * sr[PAY + l] * (1.0 - h)
-                        gone += n * h
-                        x[l, s, a] = keep_x + n * (1.0 - h)
-                        w[l, s, a] = keep_w + n * (1.0 - h) * sr[PAY + l]
-                        if retires[l] > 0.0:
-                            allowances += paid
-                            deaths += dead
-                            retired += gone
-                        else:
-                            survivors += paid
-                    x[l, s, 0] = 0.0
-                    w[l, s, 0] = 0.0
-            keep = 1.0 - sr[OTHER_EXIT]
-            o_w *= up
-            survivors += o_w * (1.0 + keep) * 0.5 + 0.5 * sr[NEW_OTHERS] * sr[OTHER_PAY]
-            o_n = o_n * keep + sr[NEW_OTHERS]
-            o_w = o_w * keep + sr[NEW_OTHERS] * sr[OTHER_PAY]
-            long_term = 0.0
-            spouses = 0.0
-            for l in range(L):
-                for s in range(S):
-                    for a in range(A):
-                        if retires[l] > 0.0:
-                            long_term += x[l, s, a]
-                        else:
-                            spouses += x[l, s, a]
-            o = out[d, t]
-            o[ALLOWANCES] = allowances
-            o[SURVIVOR_PENSIONS] = survivors
-            o[LONG_TERM] = long_term
-            o[SPOUSES] = spouses
-            o[OTHERS] = o_n
-            o[DEATHS] = deaths
-            o[RETIRED] = retired
-        end_people[d] = x
-        end_pay[d] = w
-        end_others[d, 0] = o_n
-        end_others[d, 1] = o_w
+    dv = di if survival.shape[0] > 1 else np.int64(0)
+    dh = di if retire.shape[0] > 1 else np.int64(0)
+    dn = di if new_count.shape[0] > 1 else np.int64(0)
+    dd = di if new_dist.shape[0] > 1 else np.int64(0)
+    dq = di if series.shape[0] > 1 else np.int64(0)
+    x = people0.copy()
+    w = pay0.copy()
+    o_n = others0[0]
+    o_w = others0[1]
+    for t in range(n_years):
+        sr = series[dq, t]
+        up = 1.0 + sr[INDEXATION]
+        allowances = 0.0
+        survivors = 0.0
+        deaths = 0.0
+        retired = 0.0
+        for l in range(L):
+            for s in range(S):
+                s_new = 1 - s if flip[l] else s
+                for a in range(A - 1, 0, -1):
+                    n = new_count[dn, t, l] * new_dist[dd, t, s_new, a]
+                    if (
+                        n == 0.0 and x[l, s, a - 1] == 0.0 and w[l, s, a - 1] == 0.0
+                        and (a < A - 1 or (x[l, s, a] == 0.0 and w[l, s, a] == 0.0))
+                    ):  # fmt: skip
+                        x[l, s, a] = 0.0
+                        w[l, s, a] = 0.0
+                        continue
+                    h = retire[dh, t, s, a] * retires[l]
+                    q = factor[l] * (1.0 - survival[dv, t, s, a - 1])
+                    p = 1.0 - min(q, 1.0)
+                    xin = x[l, s, a - 1]
+                    win = w[l, s, a - 1] * up
+                    paid = win * (p * (1.0 - 0.5 * h) + 0.5 * (1.0 - p))
+                    dead = xin * (1.0 - p)
+                    gone = xin * p * h
+                    keep_x = xin * p * (1.0 - h)
+                    keep_w = win * p * (1.0 - h)
+                    if a == A - 1:
+                        qo = factor[l] * (1.0 - survival[dv, t, s, A - 1])
+                        po = 1.0 - min(qo, 1.0)
+                        xo = x[l, s, a]
+                        wo = w[l, s, a] * up
+                        paid += wo * (po * (1.0 - 0.5 * h) + 0.5 * (1.0 - po))
+                        dead += xo * (1.0 - po)
+                        gone += xo * po * h
+                        keep_x += xo * po * (1.0 - h)
+                        keep_w += wo * po * (1.0 - h)
+                    paid += 0.5 * n * sr[PAY + l] * (1.0 - h)
+                    gone += n * h
+                    x[l, s, a] = keep_x + n * (1.0 - h)
+                    w[l, s, a] = keep_w + n * (1.0 - h) * sr[PAY + l]
+                    if retires[l] > 0.0:
+                        allowances += paid
+                        deaths += dead
+                        retired += gone
+                    else:
+                        survivors += paid
+                x[l, s, 0] = 0.0
+                w[l, s, 0] = 0.0
+        keep = 1.0 - sr[OTHER_EXIT]
+        o_w *= up
+        survivors += o_w * (1.0 + keep) * 0.5 + 0.5 * sr[NEW_OTHERS] * sr[OTHER_PAY]
+        o_n = o_n * keep + sr[NEW_OTHERS]
+        o_w = o_w * keep + sr[NEW_OTHERS] * sr[OTHER_PAY]
+        long_term = 0.0
+        spouses = 0.0
+        for l in range(L):
+            for s in range(S):
+                for a in range(A):
+                    if retires[l] > 0.0:
+                        long_term += x[l, s, a]
+                    else:
+                        spouses += x[l, s, a]
+        o = out[di, t]
+        o[ALLOWANCES] = allowances
+        o[SURVIVOR_PENSIONS] = survivors
+        o[LONG_TERM] = long_term
+        o[SPOUSES] = spouses
+        o[OTHERS] = o_n
+        o[DEATHS] = deaths
+        o[RETIRED] = retired
+    end_people[di] = x
+    end_pay[di] = w
+    end_others[di, 0] = o_n
+    end_others[di, 1] = o_w
 
 
 def work_injury_numpy(
