@@ -121,6 +121,41 @@ def test_summary_has_every_year_of_every_pair_present() -> None:
     assert set(table.loc[table.variable == "balance", "unit"]) == {"yuan"} and set(table["region"]) == {"jiangxi"}
 
 
+def summary_reference(ds: xr.Dataset) -> pd.DataFrame:
+    """The summary built the plain way, one ``to_dataframe`` per variable: the twin of the
+    vectorised :func:`summary_table`."""
+    stochastic = "quantile" in ds.dims
+    frames = []
+    for name, var in ds.data_vars.items():
+        rest = set(var.dims) - {"quantile"}
+        if rest not in ({"scheme", "year"}, {"year"}):
+            continue
+        df = var.to_dataframe(name="value").reset_index()
+        if "scheme" not in df:
+            df.insert(0, "scheme", var.attrs.get("scheme", "population"))
+        if stochastic and "quantile" not in df:
+            df["quantile"] = float("nan")
+        df = df[[c for c in ("scheme", "year", "quantile", "value") if c in df]]
+        df = df[df.groupby("scheme")["value"].transform(lambda v: v.notna().any())]
+        frames.append(df.assign(variable=name, unit=var.attrs.get("units", "")))
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "region", ds.attrs.get("region", ""))
+    columns = ["region", "scheme", "year", "variable", *(["quantile"] if stochastic else []), "value", "unit"]
+    order = ["scheme", "variable", "quantile", "year"] if stochastic else ["scheme", "variable", "year"]
+    return out[columns].sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def test_summary_equals_its_per_variable_twin() -> None:
+    from tests.outputs_support import with_extra_scheme
+    from tests.stochastic_support import default_run
+
+    for ds in (results(), with_extra_scheme(results()), default_run()):
+        expected = summary_reference(ds)
+        table = summary_table(ds)
+        pd.testing.assert_frame_equal(table, expected)
+        assert table.to_csv(index=False) == expected.to_csv(index=False)
+
+
 def test_summary_keeps_a_variable_of_one_scheme_only() -> None:
     from tests.outputs_support import with_extra_scheme
 

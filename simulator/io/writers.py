@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -40,29 +41,33 @@ def summary_table(ds: xr.Dataset) -> pd.DataFrame:
     left out. Variables by year only are reported under their ``scheme`` attribute, else
     ``population``. Results of a stochastic run (a ``quantile`` dim) get a ``quantile`` column: one
     row per percentile, empty for the depletion probabilities (one value over the draws)."""
-    frames = []
     region = ds.attrs.get("region", "")
     stochastic = "quantile" in ds.dims
     columns = SUMMARY_COLUMNS[:4] + ["quantile"] + SUMMARY_COLUMNS[4:] if stochastic else SUMMARY_COLUMNS
+    parts: dict[str, list] = {c: [] for c in ("scheme", "year", "quantile", "value", "variable", "unit")}
     for name, var in ds.data_vars.items():
         rest = set(var.dims) - {"quantile"}
-        if rest == {"scheme", "year"}:
-            df = var.to_dataframe(name="value").reset_index()
-        elif rest == {"year"}:
-            df = var.to_dataframe(name="value").reset_index()
-            df.insert(0, "scheme", var.attrs.get("scheme", "population"))
-        else:
+        if rest not in ({"scheme", "year"}, {"year"}):
             continue
-        if stochastic and "quantile" not in df:
-            df["quantile"] = float("nan")
-        df = df[[c for c in ("scheme", "year", "quantile", "value") if c in df]]
-        df = df[df.groupby("scheme")["value"].transform(lambda v: v.notna().any())]
-        df["variable"] = name
-        df["unit"] = var.attrs.get("units", "")
-        frames.append(df)
-    if not frames:
+        by_scheme = "scheme" in var.dims
+        order = [d for d in ("scheme", "quantile", "year") if d in var.dims]
+        values = var.transpose(*order).values  # (scheme, [quantile,] year)
+        if not by_scheme:
+            values = values[None]
+        schemes = var["scheme"].values.astype(str) if by_scheme else np.array([var.attrs.get("scheme", "population")])
+        keep = ~np.isnan(values).reshape(len(schemes), -1).all(axis=1)  # a scheme with no value in any year: left out
+        values, schemes = values[keep], schemes[keep]
+        quantiles = var["quantile"].values if "quantile" in var.dims else np.array([np.nan])
+        shape = (len(schemes), len(quantiles), len(var["year"]))
+        parts["scheme"].append(np.broadcast_to(schemes[:, None, None], shape).ravel())
+        parts["quantile"].append(np.broadcast_to(quantiles[None, :, None], shape).ravel())
+        parts["year"].append(np.broadcast_to(var["year"].values[None, None, :], shape).ravel())
+        parts["value"].append(values.reshape(shape).ravel())
+        parts["variable"].append(np.full(values.size, name, dtype=object))
+        parts["unit"].append(np.full(values.size, var.attrs.get("units", ""), dtype=object))
+    if not parts["value"]:
         return pd.DataFrame(columns=columns)
-    out = pd.concat(frames, ignore_index=True)
+    out = pd.DataFrame({c: np.concatenate(v) for c, v in parts.items()})
     out.insert(0, "region", region)
     order = ["scheme", "variable", "quantile", "year"] if stochastic else ["scheme", "variable", "year"]
     return out[columns].sort_values(order, kind="stable").reset_index(drop=True)
