@@ -332,3 +332,42 @@ def test_population_pyramid(jiangxi_ds, tmp_path, lang: str) -> None:
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
     with pytest.raises(ValueError, match="not in the results"):
         population_pyramid(jiangxi_ds, [2009], tmp_path / "x.png")
+
+
+# ---------------------------------------------------------------- PCHIP without scipy
+
+
+@given(
+    st.lists(st.floats(0.0, 100.0, allow_nan=False), min_size=3, max_size=12, unique=True),
+    st.integers(0, 2**32 - 1),
+    st.booleans(),
+)
+@settings(max_examples=80, deadline=None)
+def test_pchip_equals_scipy_bit_for_bit(x: list[float], seed: int, with_flat: bool) -> None:
+    """``wpp.pchip`` is ``scipy.interpolate.PchipInterpolator`` (extrapolating) to the last bit, on random
+    knots (with a flat stretch, where the derivative is 0) and points inside and outside them."""
+    from scipy.interpolate import PchipInterpolator
+
+    from simulator.model.demography.wpp import pchip
+
+    knots = np.sort(np.array(x))
+    if np.min(np.diff(knots)) < 1e-6:
+        return
+    rng = np.random.default_rng(seed)
+    y = rng.normal(size=(2, 3, len(knots)))
+    if with_flat:
+        y[..., 1] = y[..., 2]
+    at = np.concatenate([rng.uniform(knots[0] - 5, knots[-1] + 5, 40), knots])
+    np.testing.assert_array_equal(pchip(knots, y, at), PchipInterpolator(knots, y, axis=-1, extrapolate=True)(at))
+
+
+def test_pchip_equals_scipy_on_the_wpp_rates() -> None:
+    from scipy.interpolate import PchipInterpolator
+
+    from simulator.model.demography.wpp import pchip
+
+    _, lower, m = data.wpp_death_rates()
+    mid = lower[:-1] + np.diff(lower) / 2.0
+    ages = np.arange(lower[-1]) + 0.5
+    knots = np.log(m[..., :-1])
+    np.testing.assert_array_equal(pchip(mid, knots, ages), PchipInterpolator(mid, knots, axis=-1, extrapolate=True)(ages))

@@ -253,6 +253,17 @@ def test_cli_import_does_not_load_matplotlib() -> None:
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False).returncode == 0
 
 
+def test_a_projection_loads_neither_scipy_nor_matplotlib() -> None:
+    """Lazy heavy imports: a run (`sim run` without plots) needs neither (numba imports scipy's light top
+    package, not scipy.interpolate)."""
+    code = (
+        "import sys, simulator; simulator.run('scenarios/china.yaml');"
+        "sys.exit(sorted(m for m in ('scipy.interpolate', 'matplotlib') if m in sys.modules) or 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=False, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-500:]
+
+
 # ---------------------------------------------------------------- sim run
 
 

@@ -33,7 +33,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy.interpolate import PchipInterpolator
 
 from simulator.model.demography import data
 from simulator.model.demography.lifetable import LifeTable, table_from_rates
@@ -57,13 +56,46 @@ def single_ages(lower: np.ndarray, m: np.ndarray, tol: float = 1e-12) -> np.ndar
     knots = target.copy()
     ages = np.arange(lower[-1]) + 0.5
     for _ in range(200):
-        single = np.exp(PchipInterpolator(mid, knots, axis=-1, extrapolate=True)(ages))
+        single = np.exp(pchip(mid, knots, ages))
         L = _person_years(single)
         step = target - np.log((single * L) @ members / (L @ members))
         knots = knots + step
         if np.max(np.abs(step)) < tol:
             return np.concatenate([single, m[..., -1:]], axis=-1)
     raise ArithmeticError("single-age WPP rates did not converge")
+
+
+def pchip(x: np.ndarray, y: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The monotone cubic (PCHIP, Fritsch and Carlson 1980) through ``(x, y[..., k])`` at the points ``at``,
+    extrapolated with the end pieces: the operations of ``scipy.interpolate.PchipInterpolator`` (its
+    derivatives: weighted harmonic means inside, Moler's shape-preserving three-point formula at the
+    ends; each piece c3 + c2 s + c1 s^2 + c0 s^3 in s = at - x_i), written in numpy so that a run does
+    not import scipy (tests/test_demography.py checks it against scipy bit for bit)."""
+    h = np.diff(x)
+    m = np.diff(y, axis=-1) / h
+    sign = np.sign(m)
+    flat = (sign[..., 1:] != sign[..., :-1]) | (m[..., 1:] == 0) | (m[..., :-1] == 0)
+    w1, w2 = 2 * h[1:] + h[:-1], h[1:] + 2 * h[:-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inner = 1.0 / ((w1 / m[..., :-1] + w2 / m[..., 1:]) / (w1 + w2))
+    d = np.zeros_like(y)
+    d[..., 1:-1] = np.where(flat, 0.0, inner)
+    d[..., 0] = _pchip_end(h[0], h[1], m[..., 0], m[..., 1])
+    d[..., -1] = _pchip_end(h[-1], h[-2], m[..., -1], m[..., -2])
+    t = (d[..., :-1] + d[..., 1:] - 2 * m) / h
+    c0, c1, c2, c3 = t / h, (m - d[..., :-1]) / h - t, d[..., :-1], y[..., :-1]
+    i = np.clip(np.searchsorted(x, at, side="right") - 1, 0, len(x) - 2)
+    s = at - x[i]
+    s2 = s * s
+    return c3[..., i] + c2[..., i] * s + c1[..., i] * s2 + c0[..., i] * (s2 * s)
+
+
+def _pchip_end(h0: float, h1: float, m0: np.ndarray, m1: np.ndarray) -> np.ndarray:
+    """End derivative of :func:`pchip`: the one-sided three-point estimate, kept monotone."""
+    d = ((2 * h0 + h1) * m0 - h0 * m1) / (h0 + h1)
+    wrong_sign = np.sign(d) != np.sign(m0)
+    overshoot = ~wrong_sign & (np.sign(m0) != np.sign(m1)) & (np.abs(d) > 3.0 * np.abs(m0))
+    return np.where(wrong_sign, 0.0, np.where(overshoot, 3.0 * m0, d))
 
 
 def _person_years(m: np.ndarray) -> np.ndarray:
