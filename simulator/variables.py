@@ -20,6 +20,7 @@ Kind = Literal["stock", "flow", "level", "ratio", "horizon"]
 Side = Literal["", "revenue", "expenditure", "net"]
 
 EP, RP, UI, WI = "employee_pension", "resident_pension", "unemployment", "work_injury"
+_OWN_BASE_NONE = "against the employee pension's wage bill (the region's covered payroll): the scheme has no wage base"
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ _ALL = [
        work_injury="transfers out (none modelled: zero)"),
     _v("expenditure", "yuan", "flow", "expenditure", "基金支出", "benefits + other outgo + transfers out", "expenditure"),
     _v("balance", "yuan", "stock", "fund balance", "累计结余", "fund balance at year end", "net"),
-    _v("current_balance", "yuan", "flow", "contributions - benefits", "征缴收支差",
+    _v("current_balance", "yuan", "flow", "contributions - benefits", "当期收支差（征缴收入−待遇支出）",
        "contributions - benefits: the fund gap before subsidies, interest and transfers", "net"),
     _v("subsidy_needed", "yuan", "stock", "subsidy needed", "需补贴额",
        "extra subsidy, accumulated, that would keep the year-end balance >= 0 (= max(0, -balance))"),
@@ -138,8 +139,17 @@ _ALL = [
        "share of the draws whose fund balance has turned negative by the end of the year (first negative year <= year)"),
     _v("depletion_distribution", "1", "ratio", "share first depleted", "当年耗尽比例",
        "share of the draws whose fund balance first turns negative in the year (the distribution of the depletion year)"),
-    _v("balance_wage_ratio", "1", "ratio", "fund balance / wage bill", "累计结余/缴费基数总额",
-       "fund balance at year end / the year's wage bill (contribution base of those who pay)"),
+    _v("balance_to_wage_bill", "1", "ratio", "fund balance / wage bill", "累计结余占缴费基数总额比例",
+       "fund balance at year end / the year's wage bill (contribution base of those who pay)",
+       resident_pension=_OWN_BASE_NONE),
+    _v("current_balance_to_wage_bill", "1", "ratio", "contributions - benefits / wage bill", "当期收支差占缴费基数总额比例",
+       "(contributions - benefits) / the year's wage bill", resident_pension=_OWN_BASE_NONE),
+    _v("subsidy_to_wage_bill", "1", "ratio", "fiscal subsidy / wage bill", "财政补贴占缴费基数总额比例",
+       "fiscal subsidy received / the year's wage bill", resident_pension=_OWN_BASE_NONE),
+    _v("subsidy_needed_pv", "yuan", "stock", "present value of the subsidy needed", "所需财政补贴现值",
+       "present value at the end of the base year of the extra subsidies that would keep the year-end balance "
+       ">= 0, paid from the first projected year to the year (a running total), discounted at the fund return "
+       "(variable fund_return); see simulator/model/fund.py"),
     _v("actuarial_balance", "1", "horizon", "actuarial balance", "精算平衡",
        "(balance at the base year + PV(contributions + transfers in - expenditure)) / PV(wage bill) over the "
        "projected years, discounted at the fund return"),
@@ -216,6 +226,12 @@ _ALL = [
        "grades 1-4 reaching retirement age (allowance ends)"),
     # ---------------------------------------------------------------- economy and population
     _v("average_wage", "yuan", "level", "average wage", "平均工资", "average wage (yuan a year)"),
+    _v("price_index", "1", "level", "price index", "价格指数",
+       "consumer-price level from the scenario's inflation, 1 in the year named by the attribute reference_year: "
+       "real yuan of that year = nominal yuan / price_index"),
+    _v("fund_return", "1", "level", "fund return", "基金收益率",
+       "return credited on the funds' balances in the year (a share a year): the discount rate of "
+       "actuarial_balance and subsidy_needed_pv"),
     _v("retirement_age", "years", "level", "statutory retirement age", "法定退休年龄",
        "statutory retirement age of members born in January of year - old age"),
     _v("population", "persons", "stock", "population", "人口", "population at the end of the year"),

@@ -107,3 +107,111 @@ def test_employee_pension_interest_follows_the_rule(jiangxi, mode) -> None:
     if mode == "cover_deficit":
         np.testing.assert_allclose(s, np.maximum(ds["benefits"].values[p] - c, 0.0))
         assert (s > 0).any()
+
+
+# ---------------------------------------------------------------- views of money
+
+
+def _fund(balance0: float, net: list[float], rate: float, scheme: str = "employee_pension"):
+    """A one-scheme, one-draw Dataset (base year + len(net) years) whose flows net to ``net`` a year
+    (contributions = net, nothing else), and its return path."""
+    import xarray as xr
+
+    from simulator.dims import DRAW, SCHEME, YEAR
+
+    years = np.arange(2010, 2011 + len(net))
+    flows = np.array([[[np.nan, *net]]])
+    zero = np.where(np.isnan(flows), np.nan, 0.0)
+    r = np.full((1, len(years)), rate)
+    lines = {k: np.nan_to_num(v)[0, :, 1:] for k, v in {"contributions": flows, "subsidy": zero, "transfers_in": zero,
+                                                           "benefits": zero, "other_outgo": zero, "transfers_out": zero}.items()}
+    rolled = roll_forward(np.array([balance0]), r[:, 1:], lines)
+    balance = np.concatenate([[[[balance0]]], rolled["balance"][:, None]], axis=-1)
+    data = {"contributions": flows, "subsidy": zero, "transfers_in": zero, "expenditure": zero, "balance": balance}
+    ds = xr.Dataset({k: ((DRAW, SCHEME, YEAR), v) for k, v in data.items()}, coords={SCHEME: [scheme], YEAR: years})
+    return ds, r
+
+
+def test_subsidy_needed_pv_worked_example() -> None:
+    """B0 = 100, r = 10%, net flows (contributions + subsidy + transfers in - expenditure) -150, -50, +200.
+    The extra subsidy x keeps the topped-up balance B' >= 0; a year's flows arrive mid-year (x 1.05):
+
+    - year 1: B0 (1 + r) = 110; 110 + (-150 + x) 1.05 >= 0  ->  x1 = 150 - 110 / 1.05 = 45.2380952, B'1 = 0;
+    - year 2: B'1 = 0, so x2 = 50, B'2 = 0;
+    - year 3: +200 needs nothing, x3 = 0.
+    PV at the end of the base year: x1 1.05 / 1.1 = 47.5 / 1.1 = 43.1818182; + x2 1.05 / 1.21 = 52.5 / 1.21
+    = 43.3884298 -> 86.5702479; year 3 adds nothing. Check: without the extra subsidy B1 = 110 - 157.5 = -47.5,
+    B2 = -47.5 x 1.1 - 52.5 = -104.75, and 104.75 / 1.21 = 86.5702479 (the fund has not recovered by year 2)."""
+    from simulator.model.fund import subsidy_needed_pv
+
+    ds, r = _fund(100.0, [-150.0, -50.0, 200.0], 0.10)
+    pv = subsidy_needed_pv(ds, r).values[0, 0]
+    np.testing.assert_allclose(pv, [0.0, 43.1818182, 86.5702479, 86.5702479], rtol=1e-8)
+    np.testing.assert_allclose(ds["balance"].values[0, 0, 1:3], [-47.5, -104.75], rtol=1e-12)
+
+
+@given(
+    st.floats(0, 1e3),
+    st.lists(st.floats(-500, 300), min_size=1, max_size=30),
+    st.floats(-0.02, 0.12),
+)
+def test_subsidy_needed_pv_properties(balance0: float, net: list[float], rate: float) -> None:
+    """The present value is the running maximum of the discounted shortfall, max(0, max over k <= t of
+    -balance[k] v[k]) (the extra subsidies reflect the discounted balance at zero): it never falls, is zero
+    while the fund holds, and equals the present value of ``subsidy_needed`` in a year the fund reaches a
+    new discounted low."""
+    from simulator.model.fund import subsidy_needed_pv
+
+    ds, r = _fund(balance0, net, rate)
+    pv = subsidy_needed_pv(ds, r).values[0, 0]
+    balance = ds["balance"].values[0, 0]
+    v = (1.0 + rate) ** -np.arange(len(balance))
+    expected = np.maximum.accumulate(np.maximum(-balance * v, 0.0))
+    np.testing.assert_allclose(pv, expected, rtol=1e-9, atol=1e-9 * (1 + np.abs(balance).max()))
+
+
+def test_price_index_worked_example() -> None:
+    """Inflation 2022-2026 = 2.0%, 0.2%, 0.2%, 1.5%, 2.0%, reference year 2024: P2024 = 1; P2025 = 1.015;
+    P2026 = 1.015 x 1.02 = 1.0353; P2023 = 1 / 1.002 = 0.998003992; P2022 = P2023 / 1.002 = 0.996011968
+    (the 2022 inflation moves P from 2021, outside the years)."""
+    from simulator.model.economy import price_index, price_year
+
+    years = np.arange(2022, 2027)
+    p = price_index(np.array([0.02, 0.002, 0.002, 0.015, 0.02]), years, price_year(years))
+    np.testing.assert_allclose(p, [1 / 1.002**2, 1 / 1.002, 1.0, 1.015, 1.0353], rtol=1e-12)
+    assert price_year(np.arange(2030, 2041)) == 2030  # a run that does not cover 2024: its base year
+
+
+@given(st.lists(st.floats(-0.05, 0.3), min_size=2, max_size=40), st.data())
+def test_price_index_grows_with_inflation(inflation: list[float], data) -> None:
+    from simulator.model.economy import price_index
+
+    years = np.arange(2000, 2000 + len(inflation))
+    reference = data.draw(st.sampled_from(list(years)))
+    p = price_index(np.array([inflation]), years, int(reference))[0]
+    assert p[years == reference] == 1.0
+    np.testing.assert_allclose(p[1:] / p[:-1], 1.0 + np.array(inflation[1:]), rtol=1e-12)
+
+
+def test_money_views_of_a_run() -> None:
+    """In a run: each share times the wage bill gives the amount back; the residents pension is measured
+    against the employee pension's wage bill; the price index is 1 in its reference year; the present
+    value of the subsidy needed matches the accumulated shortfall while a fund stays dry."""
+    from tests.outputs_support import results
+
+    ds = results()
+    bill = ds["wage_bill"]
+    for name in ("balance", "current_balance", "subsidy"):
+        share = ds[f"{name}_to_wage_bill"]
+        own = share.sel(scheme="employee_pension") * bill.sel(scheme="employee_pension")
+        np.testing.assert_allclose(own, ds[name].sel(scheme="employee_pension"), rtol=1e-12)
+        residents = share.sel(scheme="resident_pension") * bill.sel(scheme="employee_pension")
+        np.testing.assert_allclose(residents, ds[name].sel(scheme="resident_pension"), rtol=1e-12)
+    reference = int(ds["price_index"].attrs["reference_year"])
+    assert reference == 2024 and float(ds["price_index"].sel(year=reference)) == 1.0
+    balance = ds["balance"].sel(scheme="employee_pension")
+    last = int(ds["year"][-1])
+    if float(balance.sel(year=last)) < 0:
+        v = np.cumprod(np.r_[1.0, 1.0 / (1.0 + ds["fund_return"].values[1:])])
+        expected = -float(balance.sel(year=last)) * v[-1]
+        assert float(ds["subsidy_needed_pv"].sel(scheme="employee_pension", year=last)) == pytest.approx(expected, rel=1e-9)

@@ -504,7 +504,7 @@ def fan_balance(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
     with _pyplot().rc_context(_fonts(lang)):
         fig, axes = _grid(2 * len(schemes), 2, 12.0, 3.5)
         for row, scheme in enumerate(schemes):
-            for col, (name, scale, unit) in enumerate((("balance", YI, text["yi"]), ("balance_wage_ratio", 1.0, text["share"]))):
+            for col, (name, scale, unit) in enumerate((("balance", YI, text["yi"]), ("balance_to_wage_bill", 1.0, text["share"]))):
                 ax = axes[row, col]
                 values = ds[name].sel(scheme=scheme) if name in ds else None
                 if values is None or bool(values.isnull().all()):

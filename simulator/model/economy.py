@@ -59,3 +59,26 @@ def urban_employment(scenario: Scenario, population: np.ndarray, years: np.ndarr
     np.multiply(women, f55, out=out[..., 1, :])
     np.multiply(women, 1.0 - f55, out=out[..., 2, :])
     return out
+
+
+PRICE_YEAR = 2024  # prices of the last year whose consumer-price inflation was published when this was written
+
+
+def price_year(years: np.ndarray) -> int:
+    """The year whose prices real values are in: :data:`PRICE_YEAR` when the projection covers it, else
+    its base year."""
+    return PRICE_YEAR if years[0] <= PRICE_YEAR <= years[-1] else int(years[0])
+
+
+def price_index(inflation: np.ndarray, years: np.ndarray, reference: int) -> np.ndarray:
+    """Consumer-price level [..., Y], 1 in ``reference``, from the inflation of each year [..., Y]::
+
+        P[reference] = 1,   P[t] = P[t-1] (1 + inflation[t])
+
+    (so P[t] = prod(1 + inflation[k], k = reference+1..t) after the reference year and
+    1 / prod(1 + inflation[k], k = t+1..reference) before it; the first year's inflation is not used
+    unless the reference year comes before it). Real yuan of the reference year = nominal yuan / P."""
+    growth = np.cumprod(1.0 + np.asarray(inflation, dtype=float)[..., 1:], axis=-1)
+    level = np.concatenate([np.ones(growth.shape[:-1] + (1,)), growth], axis=-1)  # P relative to the first year
+    i = int(np.searchsorted(years, reference))
+    return level / level[..., i : i + 1]

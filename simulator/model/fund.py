@@ -19,7 +19,9 @@ evenly through the year. The subsidy follows the scheme's mode:
 
 Indicators: current balance = contributions - benefits (the gap before subsidies, interest and
 transfers), fund ratio = balance / expenditure, subsidy needed = max(0, -balance), PAYG cost rate =
-expenditure / wage bill; over the horizon the depletion year and the actuarial balance.
+expenditure / wage bill, the balance, current balance and subsidy as shares of the wage bill, the
+present value of the extra subsidies that keep the balance >= 0; over the horizon the depletion year
+and the actuarial balance.
 The base year holds the opening balance and NaN for the flows it does not project.
 """
 
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from simulator.dims import DRAW, YEAR
+from simulator.dims import DRAW, SCHEME, YEAR
 from simulator.model.labels import with_base
 from simulator.variables import attrs
 
@@ -133,3 +135,52 @@ def period_actuarial_balance(ds: xr.Dataset, rate: np.ndarray, first: int, lengt
     payroll = (ds["wage_bill"] * v).sum(YEAR)
     value = (ds["balance"].sel({YEAR: first - 1}) + (income * v).sum(YEAR)) / payroll.where(payroll > 0)
     return value.assign_attrs(attrs("actuarial_balance"))
+
+
+EMPLOYEE_PENSION = "employee_pension"
+SHARES = ("balance", "current_balance", "subsidy")  # shown as shares of the wage bill: NAME_to_wage_bill
+
+
+def wage_shares(ds: xr.Dataset) -> dict[str, xr.DataArray]:
+    """``NAME_to_wage_bill = NAME / wage bill`` for the names of :data:`SHARES` (``ds`` over (draw, scheme,
+    year)). A scheme without a wage base of its own (the residents pension) is measured against the
+    employee pension's wage bill, the region's covered payroll."""
+    bill = ds["wage_bill"]
+    if EMPLOYEE_PENSION in ds[SCHEME].values:
+        bill = bill.where(bill.notnull().any(YEAR), bill.sel({SCHEME: EMPLOYEE_PENSION}))
+    bill = bill.where(bill > 0)
+    schemes = tuple(map(str, ds[SCHEME].values))
+    return {f"{name}_to_wage_bill": (ds[name] / bill).assign_attrs(attrs(f"{name}_to_wage_bill", schemes)) for name in SHARES}
+
+
+def subsidy_needed_pv(ds: xr.Dataset, rate: np.ndarray) -> xr.DataArray:
+    """Present value at the end of the base year of the extra subsidies that would keep the year-end
+    balance >= 0, paid from the first projected year to each year (a running total; 0 in the base year).
+
+    The extra subsidy x[t] is the ``keep_nonnegative`` rule on top of the scenario's own flows (the
+    scenario's subsidy included), on the balance B' that the extra subsidies keep up, with the fund
+    return r [D or 1, Y] and n = contributions + subsidy + transfers in - expenditure::
+
+        x[t]  = max(0, -(B'[t-1] (1 + r) / (1 + r/2) + n[t]))
+        B'[t] = B'[t-1] (1 + r) + (n[t] + x[t]) (1 + r/2)          (B'[base] = the balance)
+        PV[t] = sum over k = first..t of  x[k] (1 + r[k]/2) v[k],   v[k] = prod over j = first..k of 1 / (1 + r[j])
+
+    x is paid through the year, as every flow of the ledger, so it is worth x (1 + r/2) at the year's end.
+    While a fund that ran dry has not recovered, PV[t] = max(0, -balance[t]) v[t]: the present value of
+    ``subsidy_needed``."""
+    net = (ds["contributions"] + ds["subsidy"] + ds["transfers_in"] - ds["expenditure"]).transpose(DRAW, SCHEME, YEAR).values
+    r = np.broadcast_to(np.atleast_2d(np.asarray(rate, dtype=float))[:, None, :], net.shape)
+    topped = ds["balance"].isel({YEAR: 0}).transpose(DRAW, SCHEME).values.astype(float)
+    out = np.zeros(net.shape)
+    pv, v = np.zeros(topped.shape), np.ones(topped.shape)
+    for t in range(1, net.shape[-1]):
+        grow, half = topped * (1.0 + r[..., t]), 1.0 + 0.5 * r[..., t]
+        extra = np.maximum(-(grow / half + net[..., t]), 0.0)
+        topped = grow + (net[..., t] + extra) * half
+        v = v / (1.0 + r[..., t])
+        pv = pv + extra * half * v
+        out[..., t] = pv
+    out[np.isnan(ds["balance"].transpose(DRAW, SCHEME, YEAR).values)] = np.nan
+    schemes = tuple(map(str, ds[SCHEME].values))
+    return xr.DataArray(out, dims=(DRAW, SCHEME, YEAR), coords={SCHEME: ds[SCHEME].values, YEAR: ds[YEAR].values},
+                        attrs=attrs("subsidy_needed_pv", schemes))  # fmt: skip

@@ -21,7 +21,8 @@ import xarray as xr
 from simulator.dims import DRAW, GROUP, GROUPS, YEAR
 from simulator.model import employee_pension, resident_pension, unemployment, work_injury
 from simulator.model.context import Context, context_for
-from simulator.model.fund import actuarial_balance, depletion_year, ledger
+from simulator.model.economy import price_index, price_year
+from simulator.model.fund import actuarial_balance, depletion_year, ledger, subsidy_needed_pv, wage_shares
 from simulator.model.labels import schemes_side_by_side
 from simulator.model.retirement import month_index, statutory_retirement
 from simulator.scenario.load import canonical_json, fitted_summary, scenario_hash
@@ -29,6 +30,7 @@ from simulator.scenario.schema import Scenario
 from simulator.variables import attrs
 from simulator.version import __version__
 
+ECONOMY = "economy"  # the summary's scheme column for the economy's variables by year
 OTHER_SCHEMES = {"resident_pension": resident_pension, "unemployment": unemployment, "work_injury": work_injury}
 
 
@@ -71,7 +73,16 @@ def run_schemes(scenarios: Sequence[Scenario], ctx: Context) -> xr.Dataset:
     out = schemes_side_by_side(results)
     out["depletion_year"] = depletion_year(out["balance"])
     out["actuarial_balance"] = actuarial_balance(out, ctx.fund_return)
-    out["average_wage"] = ((DRAW, YEAR), np.broadcast_to(ctx.wage, (ctx.draws, len(ctx.years))), attrs("average_wage") | {"scheme": "economy"})
+    out = out.assign(wage_shares(out))
+    out["subsidy_needed_pv"] = subsidy_needed_pv(out, ctx.fund_return)
+    reference = price_year(ctx.years)
+    economy = {
+        "average_wage": (ctx.wage, {}),
+        "price_index": (price_index(ctx.inflation, ctx.years, reference), {"reference_year": reference}),
+        "fund_return": (ctx.fund_return, {}),
+    }
+    for name, (values, extra) in economy.items():
+        out[name] = ((DRAW, YEAR), np.broadcast_to(values, (ctx.draws, len(ctx.years))), attrs(name) | {"scheme": ECONOMY} | extra)
     return out
 
 

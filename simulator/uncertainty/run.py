@@ -139,6 +139,9 @@ def run_attrs(u: Uncertainty, n_draws: int, seed: int, store: Store) -> dict[str
     }
 
 
+EXTRA_ATTRS = ("scheme", "reference_year")
+
+
 class Store:
     """Every draw's values, filled block by block. Scheme variables keep only the schemes that have them
     (seen in the first block; a later block with values where the first had none is an error)."""
@@ -149,6 +152,7 @@ class Store:
         self.schemes: dict[str, list[int]] = {}
         self.scheme_names: list[str] = []
         self.values: dict[str, np.ndarray] = {}
+        self.extra: dict[str, dict] = {}
         self.dims: dict[str, tuple[str, ...]] = {}
         self.shortfall = (0, 0.0)  # draws in which net out-migration met a too small cohort; most persons in a year
 
@@ -163,6 +167,8 @@ class Store:
     def add(self, lo: int, ds: xr.Dataset, demo) -> None:
         """Copy a block: ``ds`` from :func:`run_schemes` (draw, scheme, year), ``demo`` its demography."""
         data = {name: ds.variables[name] for name in ds.data_vars}
+        if not self.extra:  # attributes beyond the registry's (the economy's scheme column, a price index's year)
+            self.extra = {name: {k: v for k, v in var.attrs.items() if k in EXTRA_ATTRS} for name, var in data.items()}
         if not self.schemes:
             self.scheme_names = [str(s) for s in ds[SCHEME].values]
             for name, var in data.items():
@@ -180,11 +186,6 @@ class Store:
             if not np.isnan(dropped).all():
                 raise RuntimeError(f"{name}: a scheme has values in a later block of draws but none in the first")
             self._keep(name, var.dims[1:], values[:, keep], lo)
-        wage_bill = data["wage_bill"].values[:, self.schemes["balance"]]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = data["balance"].values[:, self.schemes["balance"]] / wage_bill
-        self.schemes["balance_wage_ratio"] = self.schemes["balance"]
-        self._keep("balance_wage_ratio", (SCHEME, YEAR), ratio, lo)
         short = np.nan_to_num(demo.shortfall)
         self.shortfall = (self.shortfall[0] + int((short > 0).any(axis=1).sum()), max(self.shortfall[1], float(short.max())))
         population = demo.population
@@ -201,7 +202,7 @@ class Store:
     def _attrs(self, name: str) -> dict[str, str]:
         if name in self.schemes:
             return attrs(name, tuple(self.scheme_names[i] for i in self.schemes[name]))
-        return attrs(name) | ({"scheme": "economy"} if name == "average_wage" else {})
+        return attrs(name) | self.extra.get(name, {})
 
     def _padded(self, name: str, values: np.ndarray, axis: int) -> np.ndarray:
         """``values`` of the schemes kept for ``name`` (on ``axis``) spread over all schemes, NaN elsewhere."""
