@@ -51,19 +51,19 @@ def run(
     if keep_draws and draws is None:
         raise ValueError("keep_draws needs draws (a stochastic run)")
     if hasattr(scenario, "policy"):
-        loaded, source, fitted = scenario, None, []
+        loaded, source, fitted, origins = scenario, None, [], None
     else:
         from simulator.scenario.load import load_with_origins
 
-        loaded, _, fitted = load_with_origins(scenario)  # type: ignore[arg-type]
+        loaded, origins, fitted = load_with_origins(scenario)  # type: ignore[arg-type]
         source = scenario
     if draws is None:
         from simulator.model.projection import project
 
-        return project(loaded, source=source, fitted=fitted)  # type: ignore[arg-type]
+        return project(loaded, source=source, fitted=fitted, origins=origins)  # type: ignore[arg-type]
     from simulator.uncertainty.run import run as run_draws
 
-    return run_draws(loaded, draws, seed, keep_draws, source=source, fitted=fitted)  # type: ignore[arg-type]
+    return run_draws(loaded, draws, seed, keep_draws, source=source, fitted=fitted, origins=origins)  # type: ignore[arg-type]
 
 
 def calc_pension(

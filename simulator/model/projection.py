@@ -12,6 +12,7 @@ labelled results and their provenance. ``sim run`` and :func:`simulator.run` bot
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from simulator.model.economy import price_index, price_year
 from simulator.model.fund import actuarial_balance, depletion_year, ledger, subsidy_needed_pv, wage_shares
 from simulator.model.labels import schemes_side_by_side
 from simulator.model.retirement import month_index, statutory_retirement
+from simulator.scenario.extends import Origins
+from simulator.scenario.inputs import scenario_inputs
 from simulator.scenario.load import canonical_json, fitted_summary, scenario_hash
 from simulator.scenario.schema import Scenario
 from simulator.variables import attrs
@@ -39,12 +42,15 @@ def project(
     source: str | Path | None = None,
     fitted: Sequence[Path] = (),
     draws: Sequence[Scenario] | None = None,
+    origins: Origins | None = None,
 ) -> xr.Dataset:
     """Run ``scenario`` from ``base_year`` to ``horizon``; return the results Dataset.
 
-    ``source`` is the scenario file and ``fitted`` the fitted-value files merged into it (both go into
-    the provenance). ``draws``: one scenario per draw (same years and schemes as ``scenario``, e.g. with
-    other parameter values); the results then have a ``draw`` dim, draw d equal to a run of draws[d]."""
+    ``source`` is the scenario file, ``fitted`` the fitted-value files merged into it and ``origins``
+    where each key was written (all three go into the provenance; with ``origins`` the inputs with their
+    status and source too). ``draws``: one scenario per draw (same years and schemes as ``scenario``,
+    e.g. with other parameter values); the results then have a ``draw`` dim, draw d equal to a run of
+    draws[d]."""
     scenarios = list(draws) if draws else [scenario]
     ctx = context_for(scenarios)
     out = run_schemes(scenarios, ctx)
@@ -54,7 +60,7 @@ def project(
     for name in ctx.demography.data_vars:
         out[name].attrs = attrs(name)
     out["retirement_age"] = retirement_schedule(scenario, ctx.years)
-    out.attrs = provenance(scenario, source, fitted)
+    out.attrs = provenance(scenario, source, fitted, origins)
     return out
 
 
@@ -97,9 +103,13 @@ def retirement_schedule(scenario: Scenario, years: np.ndarray) -> xr.DataArray:
     return xr.DataArray(out, dims=(GROUP, YEAR), coords={GROUP: list(GROUPS)}, attrs=attrs("retirement_age"))
 
 
-def provenance(scenario: Scenario, source: str | Path | None = None, fitted: Sequence[Path] = ()) -> dict[str, str | int]:
+def provenance(
+    scenario: Scenario, source: str | Path | None = None, fitted: Sequence[Path] = (), origins: Origins | None = None
+) -> dict[str, str | int]:
     """The results' attributes: the scenario (name, description, region, years, the validated scenario
-    as canonical JSON and its sha256, the file), the fitted values used, the version and the time."""
+    as canonical JSON and its sha256, the file), the fitted values used, the version and the time; given
+    ``origins``, ``inputs_json``: every input with its value, status, source and place
+    (:func:`simulator.scenario.inputs.scenario_inputs`)."""
     out: dict[str, str | int] = {
         "scenario": scenario.name,
         "description": scenario.description,
@@ -115,4 +125,7 @@ def provenance(scenario: Scenario, source: str | Path | None = None, fitted: Seq
     }
     if source is not None:
         out["scenario_file"] = str(source)
+    if origins is not None:
+        items = [item.as_dict() for item in scenario_inputs(scenario, origins, fitted)]
+        out["inputs_json"] = json.dumps(items, ensure_ascii=False)
     return out

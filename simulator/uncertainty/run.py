@@ -72,10 +72,12 @@ def run(
     fitted: Sequence[Path] = (),
     block: int | None = None,
     progress: Callable[[int], None] | None = None,
+    origins: dict | None = None,
 ) -> xr.Dataset | xr.DataTree:
     """``n_draws`` draws of ``scenario`` from ``seed``: the percentiles over the draws (a Dataset with a
     ``quantile`` dim), or with ``keep_draws`` a DataTree whose root is that and whose ``draws`` node
-    holds every draw. ``progress(k)`` is called after each block with the draws done so far."""
+    holds every draw. ``progress(k)`` is called after each block with the draws done so far; ``source``,
+    ``fitted`` and ``origins`` go into the provenance (:func:`simulator.model.projection.provenance`)."""
     if n_draws < 1:
         raise ValueError(f"draws {n_draws}: expected at least 1")
     u = settings(scenario.uncertainty, scenario.base_year)
@@ -113,7 +115,7 @@ def run(
     shared = {"net_migration": setup.context.demography["net_migration"], "retirement_age": retirement_schedule(scenario, years)}
     for name, value in shared.items():
         summary[name] = value.assign_attrs(attrs(name))
-    summary.attrs = provenance(scenario, source, fitted) | run_attrs(u, n_draws, seed, store)
+    summary.attrs = provenance(scenario, source, fitted, origins) | run_attrs(u, n_draws, seed, store)
     if not keep_draws:
         return summary
     everything = store.every_draw()
