@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from enum import Enum
@@ -29,7 +30,12 @@ def _usage_exit(exc: BaseException) -> None:
 
 
 class OneLineErrors(TyperGroup):
-    """The ``sim`` group: bad input gives one line on stderr and exit code 2, usage errors included."""
+    """The ``sim`` group: bad input gives one line on stderr and exit code 2, usage errors included; help
+    shows values as a user types them (FILE, N, auto|en|zh), never a Python type."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_metavars(self)
 
     def make_context(self, info_name, args, parent=None, **extra):
         try:
@@ -46,6 +52,44 @@ class OneLineErrors(TyperGroup):
             if not _is_usage_error(exc):
                 raise
             _usage_exit(exc)
+
+
+def _plain_metavars(group) -> None:
+    """Name each value of the commands' options and arguments the way their help should show it: flags
+    nothing, choices their values, others PATH, N, NUMBER, TEXT (arguments by their name), not ``<bool>``."""
+    names = {Path: "PATH", int: "N", float: "NUMBER", str: "TEXT"}
+    _flag_help(group)
+    for command in group.commands.values():
+        _flag_help(command)
+        if hasattr(command, "commands"):
+            _plain_metavars(command)
+        for param in command.params:
+            kind = param.type_descriptor
+            if param.param_type_name == "argument":
+                param.display_type_rich = lambda ctx: None  # the argument's name says it (SCENARIO, RESULTS)
+            if param.metavar is not None:
+                continue
+            if getattr(param, "is_flag", False):
+                param.metavar = ""
+            elif kind.is_choice:
+                param.metavar = "|".join(str(getattr(c, "value", c)) for c in kind.choices or ())
+            else:
+                base = kind.annotation.__args__[0] if kind.is_list else kind.annotation
+                name = param.name.upper() if param.param_type_name == "argument" else names.get(base, "VALUE")
+                param.metavar = name + ("..." if kind.is_list else "")
+
+
+def _flag_help(command) -> None:
+    """``--help`` without a value shown (it is made anew for each help page)."""
+    make = command.get_help_option
+
+    def get_help_option(ctx):
+        option = make(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+
+    command.get_help_option = get_help_option
 
 
 app = typer.Typer(
@@ -86,15 +130,16 @@ def _load(path: Path):
 
 
 def _load_with_fitted(path: Path):
-    """(scenario, the fitted-value files merged into it); a bad file is one line and exit 2."""
+    """(scenario, the fitted-value files merged into it, where each key was written); a bad file is one
+    line and exit 2."""
     from simulator.errors import ScenarioError
     from simulator.scenario.load import load_with_origins
 
     try:
-        scenario, _, fitted = load_with_origins(path)
+        scenario, origins, fitted = load_with_origins(path)
     except ScenarioError as exc:
         fail(str(exc))
-    return scenario, fitted
+    return scenario, fitted, origins
 
 
 @app.command()
@@ -134,8 +179,29 @@ class PlotKind(str, Enum):  # simulator.io.plots.KINDS (not imported here: `sim 
     fan_dependency = "fan_dependency"
 
 
+class Money(str, Enum):  # simulator.io.views.MONEY
+    share = "share"
+    nominal = "nominal"
+    real = "real"
+
+
 LangOption = Annotated[
-    Lang, typer.Option("--lang", help="Plot labels: zh needs a CJK font; auto = zh when one is installed, else en.")
+    Lang,
+    typer.Option(
+        "--lang",
+        help="Language of the tables, the report and the plots; auto: Chinese when the locale is (LANG=zh_CN...). "
+        "Chinese plots need a CJK font (without one: English plots and a warning).",
+    ),
+]
+MoneyOption = Annotated[
+    Money,
+    typer.Option(
+        "--money", help="Money in the plots: share (of the wage bill), nominal (亿元) or real (亿元 at 2024 prices)."
+    ),
+]
+UntilOption = Annotated[
+    int | None,
+    typer.Option("--until", metavar="YEAR", help="Tables and plots up to this year \\[default: the horizon]."),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 DrawsOption = Annotated[
@@ -165,6 +231,8 @@ def run(
         ),
     ] = None,
     lang: LangOption = Lang.auto,
+    money: MoneyOption = Money.share,
+    until: UntilOption = None,
     draws: DrawsOption = None,
     seed: SeedOption = 0,
     keep_draws: Annotated[
@@ -177,52 +245,117 @@ def run(
     holds the 2.5%, 10%, 50%, 90% and 97.5% percentiles of every variable and the probability that
     each fund is depleted by each year."""
     from simulator.io.progress import progress
+    from simulator.io.text import resolve_lang
     from simulator.io.writers import OutputExists, write_results
 
     if summary_format is SummaryFormat.parquet:
         _require("pyarrow", "--format parquet needs pyarrow (pip install pyarrow)")
     if keep_draws and draws is None:
         fail("sim run: --keep-draws needs --draws N (see sim run --help)")
-    loaded, fitted = _load_with_fitted(scenario)
+    loaded, fitted, origins = _load_with_fitted(scenario)
     outdir = outdir or Path("results") / loaded.name
     if outdir.is_dir() and any(outdir.iterdir()) and not force:
         fail(f"{outdir}: output folder is not empty (use --force to replace it)")
+    _check_until(until, loaded.base_year, loaded.horizon)  # before the projection, not after it
     draw = not quiet if plots is None else plots
+    text = resolve_lang(lang.value)
     written: list[str] = ["results.nc", f"summary.{summary_format.value}"]
-
-    def draw_plots(folder: Path) -> None:
-        from simulator.io.plots import write_plots
-
-        bar.advance("drawing plots")
-        paths = write_plots(results, folder / "plots", lang.value)
-        written.append(f"plots/ ({', '.join(p.name for p in paths)})")
-
+    painter = _painter() if draw else None  # its workers import matplotlib while this process projects
     every_draw = None
-    with progress(f"projecting {loaded.name}", total=(draws or 1) + (2 if draw else 1), quiet=quiet) as bar:
-        if draws is None:
-            from simulator.model.projection import project
+    try:
+        with progress(f"projecting {loaded.name}", total=(draws or 1) + (2 if draw else 1), quiet=quiet) as bar:
+            with _compiling(bar, text):
+                if draws is None:
+                    from simulator.model.projection import project
 
-            results = project(loaded, source=scenario, fitted=fitted)  # what simulator.run(scenario) returns
-            bar.advance("writing results")
-        else:
-            results = _stochastic(loaded, scenario, fitted, draws, seed, keep_draws, bar)
-            if keep_draws:
-                results, every_draw = results["/"].to_dataset(), results["draws"].to_dataset()
-                written[0] = "results.nc (with every draw in its group 'draws')"
-        try:
-            write_results(
-                results, outdir, force=force, summary_format=summary_format.value, extra=draw_plots if draw else None,
-                draws=every_draw,
-            )  # fmt: skip
-        except OutputExists as exc:
-            fail(str(exc))
-        bar.advance()
+                    results = project(loaded, source=scenario, fitted=fitted, origins=origins)  # = simulator.run(scenario)
+                    bar.advance("writing results")
+                else:
+                    results = _stochastic(loaded, scenario, fitted, origins, draws, seed, keep_draws, bar)
+                    if keep_draws:
+                        results, every_draw = results["/"].to_dataset(), results["draws"].to_dataset()
+                        written[0] = "results.nc (with every draw in its group 'draws')"
+            shown = _until(results, until)
+            if painter is not None:
+                from simulator.io.plots import available_kinds
+
+                painter.submit(shown, available_kinds(shown), lang.value, money.value)
+
+            def fill_plots(folder: Path) -> None:
+                bar.advance("drawing plots")
+                (folder / "plots").mkdir()
+                pngs = painter.collect()
+                for kind, png in pngs.items():
+                    (folder / "plots" / f"{kind}.png").write_bytes(png)
+                written.append(f"plots/ ({', '.join(f'{k}.png' for k in pngs)})")
+
+            try:
+                write_results(
+                    results, outdir, force=force, summary_format=summary_format.value, extra=fill_plots if draw else None,
+                    draws=every_draw,
+                )  # fmt: skip
+            except OutputExists as exc:
+                fail(str(exc))
+            bar.advance()
+    finally:
+        if painter is not None:
+            painter.close()
+    from simulator.io.tables import provisional_warnings
+
+    for warning in [] if quiet else [*(painter.warnings if painter is not None else []), *provisional_warnings(shown, text)]:
+        typer.echo(warning, err=True)
     if not quiet:
         from simulator.io.tables import print_headline
 
-        print_headline(results)
+        print_headline(shown, lang=text)
         typer.echo(f"wrote {outdir}: {', '.join(written)}")
         typer.echo(f"next: sim report {outdir}   (an HTML report to open in a browser)")
+
+
+def _painter():
+    from simulator.io.painter import Painter
+
+    return Painter()
+
+
+def _until(ds, year: int | None):
+    """``ds`` up to ``year`` for tables and plots; a year outside the run is one line, exit 2."""
+    from simulator.io.views import until
+
+    try:
+        return until(ds, year)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+def _check_until(year: int | None, first: int, last: int) -> None:
+    """A ``--until`` year outside the run is one line, exit 2."""
+    from simulator.io.views import check_until
+
+    try:
+        check_until(year, first, last)
+    except ValueError as exc:
+        fail(str(exc))
+
+
+@contextlib.contextmanager
+def _compiling(bar, lang: str):
+    """Name the kernel on the progress bar while numba compiles it (the first run after installing)."""
+    from simulator.io.progress import compile_notes
+    from simulator.io.text import words
+
+    with compile_notes(lambda name: bar.advance(words(lang)["compiling"].format(name=name), 0)):
+        yield
+
+
+def _plot_language(lang: Lang) -> str:
+    """The language plots are drawn in; a one-line warning when Chinese has no font."""
+    from simulator.io.plots import plot_lang
+
+    drawn, warning = plot_lang(lang.value)
+    if warning:
+        typer.echo(warning, err=True)
+    return drawn
 
 
 def _fail_at_key(path: Path, exc: Exception) -> None:
@@ -243,7 +376,7 @@ def _fail_at_key(path: Path, exc: Exception) -> None:
     fail(str(ScenarioError(file, line, key, rest)))
 
 
-def _stochastic(loaded, path: Path, fitted, draws: int, seed: int, keep_draws: bool, bar):
+def _stochastic(loaded, path: Path, fitted, origins, draws: int, seed: int, keep_draws: bool, bar):
     """The stochastic run of ``sim run --draws`` (a bad uncertainty setting: one line, exit 2)."""
     from simulator.uncertainty.run import run as run_draws
 
@@ -254,7 +387,7 @@ def _stochastic(loaded, path: Path, fitted, draws: int, seed: int, keep_draws: b
         done[0] = k
 
     try:
-        results = run_draws(loaded, draws, seed, keep_draws, source=path, fitted=fitted, progress=advance)
+        results = run_draws(loaded, draws, seed, keep_draws, source=path, fitted=fitted, progress=advance, origins=origins)
     except ValueError as exc:
         _fail_at_key(path, exc)
     bar.advance("writing results", 0)
@@ -292,20 +425,23 @@ def sensitivity(
         except ValueError as exc:
             _fail_at_key(scenario, exc)
 
+    drawn = _plot_language(lang)
+
     def fill(tmp: Path) -> None:
         from simulator.io.plots import tornado
 
         table.to_csv(tmp / "sensitivity.csv", index=False)
-        tornado(table, tmp / "tornado.png", lang.value)
+        tornado(table, tmp / "tornado.png", drawn)
 
     try:
         write_atomic_dir(outdir, force, fill)
     except OutputExists as exc:
         fail(str(exc))
     if not quiet:
-        from simulator.io.tables import console_for_tables, sensitivity_table
+        from simulator.io.tables import print_grid, sensitivity_grid
+        from simulator.io.text import resolve_lang
 
-        console_for_tables().print(sensitivity_table(table))
+        print_grid(sensitivity_grid(table, resolve_lang(lang.value)))
         typer.echo(f"wrote {outdir}/sensitivity.csv and {outdir}/tornado.png")
 
 
@@ -420,6 +556,8 @@ def plot(
         typer.Option("--year", help="Pyramid year; repeat for more panels \\[default: base year and 2050]."),
     ] = None,
     lang: LangOption = Lang.auto,
+    money: MoneyOption = Money.share,
+    until: UntilOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing image file.")] = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -427,13 +565,14 @@ def plot(
     from simulator.io.plots import draw
     from simulator.io.writers import OutputExists, atomic_file
 
-    ds = _read(results)
+    ds = _until(_read(results), until)
     output = output or Path(f"{ds.attrs['scenario']}_{kind.value}.png")
     if output.suffix.lower() not in (".png", ".svg", ".pdf"):
         fail(f"{output}: unknown image type {output.suffix!r} (expected .png, .svg or .pdf)")
+    drawn = _plot_language(lang)
     try:
         with atomic_file(output, force) as tmp:
-            draw(kind.value, ds, tmp, lang.value, year)
+            draw(kind.value, ds, tmp, drawn, year, money=money.value)
     except (OutputExists, ValueError) as exc:
         fail(f"{results}: {exc}" if isinstance(exc, ValueError) else str(exc))
     if not quiet:
@@ -451,6 +590,8 @@ def compare(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
     lang: LangOption = Lang.auto,
+    money: MoneyOption = Money.share,
+    until: UntilOption = None,
     quiet: QuietOption = False,
     draws: DrawsOption = None,
     seed: SeedOption = 0,
@@ -461,7 +602,7 @@ def compare(
     folders are read. When one of two scenario files extends the other (a reform and its parent), each
     changed key is also scored on its own and in sequence: how much of the change in the actuarial
     balance each provision buys (scoring.csv)."""
-    from simulator.io.compare import PLOT_FILE, SCORING_FILE, TABLE_FILE, compare_table, rich_table, unique_labels, write_compare
+    from simulator.io.compare import PLOT_FILE, SCORING_FILE, TABLE_FILE, compare_grid, compare_table, unique_labels, write_compare
     from simulator.io.progress import track
     from simulator.io.writers import OutputExists
 
@@ -478,21 +619,23 @@ def compare(
             datasets[label] = simulator.run(path, draws=draws, seed=seed) if hasattr(source, "policy") else source
         except ValueError as exc:
             _fail_at_key(path, exc)
+    datasets = {label: _until(ds, until) for label, ds in datasets.items()}
     table = compare_table(datasets)
     scoring = _scoring(inputs) if all(hasattr(s, "policy") for s in sources) and len(inputs) == 2 else None
     try:
-        write_compare(datasets, outdir, force, lang.value, table, scoring)
+        write_compare(datasets, outdir, force, _plot_language(lang), table, scoring, money=money.value)
     except OutputExists as exc:
         fail(str(exc))
     if not quiet:
-        from simulator.io.tables import console_for_tables
+        from simulator.io.tables import print_grid
+        from simulator.io.text import resolve_lang
 
-        console = console_for_tables()
-        console.print(rich_table(table, f"{' vs '.join(labels)} (amounts in 亿元 = 100 million yuan)"))
+        text = resolve_lang(lang.value)
+        print_grid(compare_grid(table, datasets, text))
         if scoring is not None:
-            from simulator.io.compare import scoring_table
+            from simulator.io.compare import scoring_grid
 
-            console.print(scoring_table(scoring))
+            print_grid(scoring_grid(scoring, text))
         extra = f", {outdir}/{SCORING_FILE}" if scoring is not None else ""
         typer.echo(f"wrote {outdir}/{TABLE_FILE}, {outdir}/{PLOT_FILE}{extra}")
 
@@ -514,17 +657,21 @@ def _scoring(paths: list[Path]):
 def report(
     results: Annotated[Path, typer.Argument(help="Results folder of `sim run` (or its results.nc).")],
     lang: LangOption = Lang.auto,
+    money: MoneyOption = Money.share,
+    until: UntilOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.html.")] = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Write a self-contained report.html (tables and plots, no network) into a results folder."""
+    """Write a self-contained report.html (tables, assumptions and plots, no network) into a results folder."""
     from simulator.io.report import write_report
     from simulator.io.writers import OutputExists, ResultsError
 
     try:
-        path = write_report(results, lang.value, force)
-    except (ResultsError, OutputExists) as exc:
+        path, warnings = write_report(results, lang.value, force, until=until, money=money.value)
+    except (ResultsError, OutputExists, ValueError) as exc:
         fail(str(exc))
+    for warning in warnings:
+        typer.echo(warning, err=True)
     if not quiet:
         typer.echo(f"wrote {path}  (open in a browser: {path.resolve().as_uri()})")
 
@@ -799,5 +946,17 @@ def _retirement_policy(path: Path | None):
         fail(str(exc))
 
 
+def main() -> None:
+    """The ``sim`` console script (and ``python -m simulator.cli``): :data:`app`, with dask kept out of the
+    process for every command but ``sweep``. They compute with numpy and numba; xarray only probes for
+    dask (its arrays, its scheduler when writing NetCDF), and importing dask, dask.array and distributed
+    for the probe took about a third of a second of a 1.5-second ``sim run``. Marked absent, the probes
+    answer "no dask" at once."""
+    if sys.argv[1:2] != ["sweep"]:
+        for name in ("dask", "distributed"):
+            sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+    app()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(app())
+    sys.exit(main())

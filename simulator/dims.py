@@ -28,3 +28,16 @@ COORD_ATTRS = {
     QUANTILE: {"units": "1", "long_name": "quantile over the draws (0.5: the median)"},
 }
 QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)  # the percentiles of a stochastic run: 95% and 80% bands and the median
+SCHEME_LABELS = {  # English and Chinese names, as the tables, plots and report show them
+    "employee_pension": ("Urban employee pension", "城镇职工基本养老保险"),
+    "resident_pension": ("Urban-rural residents pension", "城乡居民基本养老保险"),
+    "unemployment": ("Unemployment insurance", "失业保险"),
+    "work_injury": ("Work-injury insurance", "工伤保险"),
+    "population": ("Population", "人口"),
+}
+
+
+def scheme_label(scheme: str, lang: str = "en") -> str:
+    """The name of ``scheme`` in ``lang`` (en, zh); an unknown scheme by its id."""
+    names = SCHEME_LABELS.get(scheme)
+    return names[lang == "zh"] if names else scheme.replace("_", " ")

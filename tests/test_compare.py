@@ -68,11 +68,18 @@ def test_compare_table_and_plot_are_written(compared) -> None:
     indicators = set(table.loc[table.scheme == "employee_pension", "indicator"])
     assert {
         "fund balance",
+        "fund balance / wage bill",
         "depletion year",
         "dependency ratio",
-        "subsidy needed (cumulative)",
+        "present value of the subsidy needed",
+        "fiscal subsidy / wage bill",
         "actuarial balance",
     } <= indicators
+    assert "subsidy paid (total)" not in indicators  # no nominal sum over the decades
+    pv = _row(table, "employee_pension", "present value of the subsidy needed", "2100")
+    assert pv["jiangxi"] == pytest.approx(float(results()["subsidy_needed_pv"].sel(scheme="employee_pension", year=2100)) / 1e8)
+    assert _row(table, "employee_pension", "actuarial balance", "to 2100")["unit"] == "percent_of_wage_bill"
+    assert "present values discounted at the fund return, 2.50% a year" in stdout
     assert set(_row(table, "employee_pension", "fund balance", "2030")[["unit"]]) == {"100m_yuan"}
     whens = (
         table.loc[(table.scheme == "employee_pension") & (table.indicator == "fund balance"), "when"]
@@ -101,7 +108,7 @@ def test_compare_is_generic_over_schemes() -> None:
     extra = table[table.scheme == "test_scheme"]
     assert set(extra["indicator"]) >= {"fund balance", "dependency ratio"}
     assert extra["one"].isna().all() and extra["two"].notna().any()  # a scheme one scenario lacks
-    depletion = _row(table, "test_scheme", "depletion year", "")
+    depletion = _row(table, "test_scheme", "depletion year", "to 2100")
     assert np.isnan(depletion["two"])  # not depleted: a result, kept as an empty cell
     assert list(table["scheme"].unique()) == [*results().scheme.values.tolist(), "test_scheme", "population"]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import subprocess
 import sys
 
@@ -12,6 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import simulator
@@ -204,29 +207,90 @@ def test_atomic_file_replaces_only_when_forced_and_complete(tmp_path) -> None:
 # ---------------------------------------------------------------- headline table and progress
 
 
-def test_headline_table_fits_without_squeezing() -> None:
+def _printed(grid, width: int | None) -> str:
+    """``grid`` as printed on a terminal ``width`` columns wide (None: into a file)."""
     from rich.console import Console
 
-    from simulator.io.tables import WIDTH, headline_table
-    from tests.outputs_support import with_extra_scheme
+    from simulator.io.tables import print_grid
 
     buffer = io.StringIO()
-    Console(file=buffer, width=WIDTH).print(headline_table(with_extra_scheme(results())))
-    lines = buffer.getvalue().splitlines()
-    assert max(len(line.rstrip()) for line in lines) <= WIDTH
-    text = buffer.getvalue()
+    console = Console(file=buffer, width=width or 80, force_terminal=width is not None, color_system=None)
+    print_grid(grid, console)
+    return buffer.getvalue()
+
+
+def _assert_whole_numbers(grid, text: str, width: int | None) -> None:
+    """Every value of ``grid`` is printed whole (on one line, as a token), no line is wider than the
+    terminal, and nothing is cut with an ellipsis."""
+    from rich.cells import cell_len
+
+    assert "…" not in text
+    if width is not None:
+        assert max(cell_len(line.rstrip()) for line in text.splitlines()) <= width
+    tokens = set(text.replace("|", " ").split())
+    for row in grid.rows:
+        for cell in row[grid.keys + grid.left :] if row else ():
+            for token in cell.split():
+                assert token in tokens, (width, cell)
+
+
+@given(st.integers(min_value=12, max_value=220))
+@settings(max_examples=25, deadline=None)
+def test_headline_never_cuts_a_number(width: int) -> None:
+    """At any terminal width the headline table shows every number whole: the year columns are split
+    over several tables, or the table is printed long; labels may wrap."""
+    from simulator.io.tables import headline_grid
+    from tests.outputs_support import with_extra_scheme
+
+    grid = headline_grid(with_extra_scheme(results()))
+    _assert_whole_numbers(grid, _printed(grid, width), width)
+
+
+def test_headline_labels_and_a_file_gets_the_whole_table() -> None:
+    from simulator.io.tables import headline_grid
+    from tests.outputs_support import with_extra_scheme
+
+    grid = headline_grid(with_extra_scheme(results()))
+    text = _printed(grid, None)
+    _assert_whole_numbers(grid, text, None)
+    table = text.split("\n\n")[0]
     for label in (
         "contributors (万人)",
         "retirees (万人)",
         "beneficiaries (万人)",
         "fund balance (亿元)",
+        "fund balance / wage bill (%)",
         "dependency ratio",
     ):
         assert label in text, label
-    assert "employee_pension (fund depleted in" in text and "test_scheme" in text
-    balance_line = next(line for line in lines if "fund balance" in line)
+    assert "Urban employee pension: fund depleted in" in text and "test scheme" in text
+    assert "present values discounted at the fund return, 2.50% a year" in text
+    balance_line = next(line for line in text.splitlines() if "fund balance (亿元)" in line)
+    assert any(all(str(y) in line for y in (2010, 2035, 2050, 2100)) for line in table.splitlines())  # one table
     opening = float(results()["balance"].sel(scheme="employee_pension").isel(year=0)) / 1e8
     assert f"{opening:,.0f}" in balance_line  # the base year shows the scenario's opening balance in 亿元
+
+
+def test_headline_in_chinese() -> None:
+    from simulator.io.tables import headline_grid
+
+    text = _printed(headline_grid(results(), "zh"), 200)
+    for term in ("缴费人数", "离退休人数", "制度赡养比", "累计结余", "当期收支差", "城镇职工基本养老保险", "基金于"):
+        assert term in text, term
+
+
+def test_subsidy_needed_is_a_present_value_to_the_last_year_shown() -> None:
+    """The headline gives the present value of the subsidy needed (not a nominal sum), to the horizon or to
+    --until's year."""
+    from simulator.io.tables import scheme_notes
+    from simulator.io.views import until
+
+    ds = results()
+    notes = "; ".join(scheme_notes(ds, "employee_pension"))
+    value = float(ds["subsidy_needed_pv"].sel(scheme="employee_pension", year=2100)) / 1e8
+    assert f"subsidy needed to 2100: present value {value:,.0f}亿 at the end of 2010" in notes
+    short = "; ".join(scheme_notes(until(ds, 2050), "employee_pension"))
+    assert "not depleted by 2050" in short and "no subsidy needed to 2050" in short
 
 
 def test_progress_shows_on_a_terminal_only() -> None:
@@ -280,8 +344,8 @@ def test_run_writes_plots_and_prints_the_headline(jiangxi_path, tmp_path) -> Non
     for path in (out / "plots").iterdir():
         assert_drawn(path)
     assert "fund balance (亿元)" in result.stdout and "2035" in result.stdout
-    table = result.stdout.split("\nwrote ")[0].splitlines()
-    assert len(table) > 8 and max(len(line) for line in table) <= 120  # fixed width, not squeezed
+    table = result.stdout.split("\n\n")[0].splitlines()
+    assert len(table) > 8 and "…" not in result.stdout  # into a pipe: the whole table, nothing cut
     assert f"sim report {out}" in result.stdout
 
 
@@ -304,3 +368,30 @@ def test_run_bad_options_are_one_line(jiangxi_path, tmp_path) -> None:
     line = one_line_error(runner.invoke(app, ["run"]))
     assert "Missing argument" in line
     assert not (tmp_path / "o").exists()
+
+
+def test_run_until_in_chinese_with_its_provisional_warnings(jiangxi_path, tmp_path) -> None:
+    """`sim run --until 2050 --lang zh`: the headline in Chinese to 2050 (results.nc keeps every year), and one
+    warning line per provisional input that moves a headline figure, naming its file and line."""
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(jiangxi_path), "-o", str(out), "--lang", "zh", "--until", "2050", "--no-plots"])
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.stdout.splitlines() if "2035" in line)
+    assert "缴费人数" in result.stdout and header.split()[-1] == "2050"  # the actuarial balance stays 2011-2100
+    assert int(read_results(out)["year"][-1]) == 2100
+    warnings = result.stderr.strip().splitlines()
+    assert len(warnings) == 1 and warnings[0].startswith("警告：resident_pension.initial.balance = 1,000,000,000 为暂定值（")
+    assert f"{jiangxi_path}:" in warnings[0]
+    bad = runner.invoke(app, ["run", str(jiangxi_path), "-o", str(tmp_path / "bad"), "--until", "2101"])
+    assert "--until 2101: expected a year after the base year" in one_line_error(bad)
+    assert not (tmp_path / "bad").exists()
+
+
+@pytest.mark.parametrize("command", ["run", "plot", "compare", "report", "sensitivity", "calibrate", "sweep"])
+def test_help_shows_values_as_typed(command: str) -> None:
+    """Help names values as a user types them (PATH, N, share|nominal|real), never a Python type."""
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert not re.search(r"<(bool|int|float|str|list|path)", result.stdout, re.IGNORECASE), result.stdout
+    if command in ("run", "plot", "report"):
+        assert "share|nominal|real" in result.stdout and "auto|en|zh" in result.stdout

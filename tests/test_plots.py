@@ -41,11 +41,41 @@ def test_chinese_labels_draw(tmp_path) -> None:
         assert_drawn(plots.draw("enrolment", results(), tmp_path / "zh.png", "zh"))
 
 
-def test_lang_auto_follows_the_installed_fonts() -> None:
-    assert plots.resolve_lang("auto") == ("zh" if plots.cjk_fonts() else "en")
-    assert plots.resolve_lang("en") == "en" and plots.resolve_lang("zh") == "zh"
-    with pytest.raises(ValueError, match="expected one of auto, en, zh"):
-        plots.resolve_lang("fr")
+def test_chinese_plots_need_a_cjk_font(monkeypatch) -> None:
+    """Chinese without a CJK font is drawn in English with one warning; with one, in Chinese."""
+    monkeypatch.setattr(plots, "cjk_fonts", lambda: ())
+    lang, warning = plots.plot_lang("zh")
+    assert lang == "en" and warning == plots.WORDS["zh"]["no_cjk_font"]
+    assert plots.plot_lang("en") == ("en", None)
+    monkeypatch.setattr(plots, "cjk_fonts", lambda: ("Noto Sans CJK SC",))
+    assert plots.plot_lang("zh") == ("zh", None)
+
+
+def test_sim_plot_in_chinese_without_a_font_warns_once(folder, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(plots, "cjk_fonts", lambda: ())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph would be a warning per character
+        result = runner.invoke(app, ["plot", str(folder), "--kind", "enrolment", "--lang", "zh", "-o", str(tmp_path / "e.png")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip().splitlines() == [plots.WORDS["zh"]["no_cjk_font"]]
+    assert_drawn(tmp_path / "e.png")
+
+
+@pytest.mark.parametrize("money", ["share", "nominal", "real"])
+def test_money_views_of_the_fund_gap(money: str, folder, tmp_path) -> None:
+    """`sim plot --money`: shares of the wage bill, nominal or real 亿元, each a different picture; --until
+    draws fewer years."""
+    out = tmp_path / f"{money}.png"
+    result = runner.invoke(app, ["plot", str(folder), "--kind", "fund_gap", "--money", money, "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    pixels = assert_drawn(out)
+    if money != "share":
+        share = assert_drawn(plots.draw("fund_gap", results(), tmp_path / "s.png", "en"))
+        assert pixels.shape == share.shape and (pixels != share).any()
+    short = tmp_path / f"{money}_2050.png"
+    args = ["plot", str(folder), "--kind", "fund_gap", "--money", money, "--until", "2050", "--lang", "en", "-o", str(short)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert (assert_drawn(short) != pixels).any()
 
 
 def test_overlay_of_scenarios(tmp_path) -> None:
@@ -120,6 +150,8 @@ def test_sim_plot(folder, tmp_path) -> None:
         (["--kind", "pyramid", "--year", "1900"], "not in the results"),
         (["--kind", "enrolment", "--year", "2030"], "pyramid only"),
         (["--kind", "enrolment", "-o", "x.gif"], "unknown image type"),
+        (["--kind", "fund_gap", "--until", "2200"], "--until 2200: expected a year after the base year"),
+        (["--kind", "fund_gap", "--money", "gold"], "'gold' is not one of"),
     ],
 )
 def test_sim_plot_errors_are_one_line(folder, tmp_path, monkeypatch, args, words) -> None:

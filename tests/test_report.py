@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 import shutil
 import subprocess
@@ -98,3 +99,45 @@ def test_report_renders_with_its_plots_in_chromium(report, tmp_path) -> None:
     # the page itself is black, grey and white; colour comes only from the plots' lines and bars
     saturation = pixels.max(axis=2) - pixels.min(axis=2)
     assert int(np.count_nonzero(saturation > 0.3)) > 5_000, "no plot visible"
+
+
+def test_report_has_every_input_with_its_status(report) -> None:
+    """The assumptions section lists each recorded input with value, status and source; a provisional one
+    is flagged, a fitted one called fitted; the headline names the discount rate; no "observed stocks"."""
+    _, html = report
+    ds = results()
+    inputs = json.loads(ds.attrs["inputs_json"])
+    assert '<h2 id="assumptions">Assumptions</h2>' in html
+    assert html.count("<tr class=") == len(inputs)
+    row = re.search(r'<tr class="provisional"><td><code>resident_pension\.initial\.balance</code></td>.*?</tr>', html)
+    assert row and "PROVISIONAL" in row.group(0) and "1,000,000,000" in row.group(0)
+    row = re.search(r'<tr class="fitted"><td><code>employee_pension\.coverage</code></td>.*?</tr>', html)
+    assert row and ">fitted<" in row.group(0)
+    assert "present values discounted at the fund return" in html
+    assert "observed stocks" not in html
+
+
+def test_report_in_chinese(tmp_path, monkeypatch) -> None:
+    """`sim report RESULTS --lang zh`: Chinese text (the actuaries' terms) with the assumptions section;
+    without a CJK font the plots are in English and one warning says so."""
+    from simulator.io import plots
+
+    monkeypatch.setattr(plots, "cjk_fonts", lambda: ())
+    folder = write_results(results(), tmp_path / "jiangxi")
+    result = runner.invoke(app, ["report", str(folder), "--lang", "zh", "--until", "2060"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip().splitlines() == [plots.WORDS["zh"]["no_cjk_font"]]
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in html
+    for term in ("精算假设", "主要指标", "缴费人数", "累计结余", "当期收支差", "制度赡养比", "城镇职工基本养老保险", "暂定", "拟合值",
+                 "现值按基金收益率"):  # fmt: skip
+        assert term in html, term
+    assert "2060" in html and "<th>2100</th>" not in html  # tables to --until's year
+    assert len(re.findall(r"<img\b", html)) == 4
+
+
+def test_report_bad_until_is_one_line(report) -> None:
+    folder, _ = report
+    assert "--until 1990: expected a year after the base year" in one_line_error(
+        runner.invoke(app, ["report", str(folder), "--until", "1990", "--force"])
+    )

@@ -113,7 +113,7 @@ def test_headline_shows_medians_with_their_ranges() -> None:
     low, high = (float(x.replace(",", "")) for x in rows[1][1][0].split(" to "))
     median = float(rows[0][1][0].replace(",", ""))
     assert low <= median <= high
-    assert depletion_rows(ds)[0][0] == "employee_pension"
+    assert depletion_rows(ds)[0][0] == "Urban employee pension"
 
 
 @pytest.mark.parametrize("kind", plots.FAN_KINDS)

@@ -10,33 +10,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from simulator.io.tables import fmt_number, fmt_range, is_stochastic, scheme_values
-
-if TYPE_CHECKING:  # pragma: no cover
-    from rich.table import Table
+from simulator.io.tables import Grid, fmt_number, fmt_range, is_stochastic, scheme_values, start_section
+from simulator.io.text import words
+from simulator.variables import variable
 
 YEARS = (2030, 2035, 2050)
 TABLE_FILE, PLOT_FILE, SCORING_FILE = "compare.csv", "compare_fund_gap.png", "scoring.csv"
 KEY_COLUMNS = ["scheme", "indicator", "when", "unit"]
 # variable, indicator (its registry label + what is shown), at (YEARS: values in those years; "stock": YEARS and
-# the horizon; "total": sum over the projected years; None: one value per scheme), divisor, unit.
+# the last year; None: one value per scheme), divisor, unit.
 INDICATORS = [
     ("balance", "{}", YEARS, 1e8, "100m_yuan"),
+    ("balance_to_wage_bill", "{}", YEARS, 0.01, "percent_of_wage_bill"),
     ("depletion_year", "{}", None, 1, "year"),
     ("dependency_ratio", "{}", YEARS, 1, "1"),
-    ("subsidy_needed", "{} (cumulative)", "stock", 1e8, "100m_yuan"),
-    ("subsidy", "{} paid (total)", "total", 1e8, "100m_yuan"),
+    ("subsidy_needed_pv", "{}", "stock", 1e8, "100m_yuan"),
+    ("subsidy_to_wage_bill", "{}", YEARS, 0.01, "percent_of_wage_bill"),
     ("actuarial_balance", "{}", None, 0.01, "percent_of_wage_bill"),
 ]
 POPULATION = [("old_age_dependency", "{}", YEARS, 1, "1")]
-KIND = {"100m_yuan": "amount", "1": "ratio", "year": "year", "percent_of_wage_bill": "amount"}
-SHOWN_UNITS = {"100m_yuan": " (亿元)", "percent_of_wage_bill": " (% wages)"}
+KIND = {"100m_yuan": "amount", "1": "ratio", "year": "year", "percent_of_wage_bill": "percent"}
+SHOWN_UNITS = {"100m_yuan": "unit_yi", "percent_of_wage_bill": "unit_share"}
 
 
 def unique_labels(names: list[str]) -> list[str]:
@@ -77,21 +76,21 @@ def central_of(values: xr.DataArray) -> xr.DataArray:
     return values.median("draw") if "draw" in values.dims else values
 
 
-def _cells(values: xr.DataArray, at, divisor: float) -> list[tuple[str, float]]:
-    """(when, value) pairs of one indicator of one scenario."""
+def _cells(values: xr.DataArray, at, divisor: float, span: str = "") -> list[tuple[str, float]]:
+    """(when, value) pairs of one indicator of one scenario (``span``: the years a one-value indicator
+    covers)."""
     if at is None:
-        return [("", float(values) / divisor)]
+        return [(span, float(values) / divisor)]
     years = values["year"].values
-    if at == "total":
-        projected = values.sel(year=years[1:])
-        return [
-            (
-                f"{years[1]}-{years[-1]}",
-                float(projected.sum(skipna=True)) / divisor if projected.notnull().any() else np.nan,
-            )
-        ]
     picks = [*YEARS, int(years[-1])] if at == "stock" else list(at)
-    return [(str(y), float(values.sel(year=y)) / divisor if y in years else np.nan) for y in dict.fromkeys(picks)]
+    return [(str(y), float(values.sel(year=y)) / divisor) for y in dict.fromkeys(picks) if y <= years[-1]]
+
+
+def _span(ds: xr.Dataset, name: str) -> str:
+    """The last year a one-value indicator covers (from each scenario's first projected year): the last
+    year shown (the depletion year), or the horizon (the actuarial balance, whatever years are shown)."""
+    last = int(ds.attrs.get("horizon", ds["year"][-1])) if name == "actuarial_balance" else int(ds["year"][-1])
+    return f"to {last}"
 
 
 RANGE = (("10%", 0.1), ("90%", 0.9))  # the columns of a stochastic scenario's 80% range
@@ -102,10 +101,7 @@ def compare_table(datasets: Mapping[str, xr.Dataset]) -> pd.DataFrame:
     label's order) and, from the second scenario on, its difference from the first. Amounts in
     100m_yuan (亿元). A row is kept when some scenario has the indicator for the scheme. The results
     of a stochastic run give their medians and, in the columns ``LABEL 10%`` and ``LABEL 90%``, their
-    80% ranges (not for totals over the years: a sum of percentiles is no percentile of the sums);
-    ``table.attrs["scenarios"]`` lists the labels."""
-    from simulator.variables import variable
-
+    80% ranges; ``table.attrs["scenarios"]`` lists the labels."""
     labels = list(datasets)
     stochastic = [label for label, ds in datasets.items() if is_stochastic(ds)]
     columns = labels + [f"{label} {suffix}" for label in stochastic for suffix, _ in RANGE]
@@ -115,12 +111,12 @@ def compare_table(datasets: Mapping[str, xr.Dataset]) -> pd.DataFrame:
         for name, shown, at, divisor, unit in indicators:
             label = shown.format(variable(name).en)
             for scenario, ds in datasets.items():
-                picks = [(scenario, 0.5)] + ([(f"{scenario} {sfx}", q) for sfx, q in RANGE] if scenario in stochastic and at != "total" else [])
+                picks = [(scenario, 0.5)] + ([(f"{scenario} {sfx}", q) for sfx, q in RANGE] if scenario in stochastic else [])
                 for column, q in picks:
                     values = _values(ds, name, None if scheme == "population" else scheme, q)
                     if values is None:
                         continue
-                    for when, value in _cells(values, at, divisor):
+                    for when, value in _cells(values, at, divisor, _span(ds, name)):
                         rows.setdefault((scheme, label, when, unit), {})[column] = value
     table = pd.DataFrame(
         [(*key, *(cells.get(c, np.nan) for c in columns)) for key, cells in rows.items()],
@@ -135,38 +131,43 @@ def compare_table(datasets: Mapping[str, xr.Dataset]) -> pd.DataFrame:
     return table
 
 
-def rich_table(table: pd.DataFrame, title: str = "") -> Table:
-    """The comparison for the terminal: scenarios as columns A, B, ... (named in the caption), the
-    differences from A, a section per scheme, figures formatted for reading."""
-    from rich import box
-    from rich.table import Table
+def compare_grid(table: pd.DataFrame, datasets: Mapping[str, xr.Dataset] | None = None, lang: str = "en") -> Grid:
+    """The comparison for reading: scenarios as columns A, B, ... (named in the title), the differences
+    from A, a section per scheme, figures formatted for reading; notes: each scenario's base year (the
+    date of the present values) and discount rate."""
+    from simulator.io.views import discount_text
 
+    w = words(lang)
     scenarios = table.attrs.get("scenarios") or [c for c in table.columns if c not in KEY_COLUMNS][: (len(table.columns) - 3) // 2]
     ranged = [n for n in scenarios if f"{n} {RANGE[0][0]}" in table.columns]
     values = [*scenarios, *(f"{n} - {scenarios[0]}" for n in scenarios[1:])]
     letters = {name: chr(ord("A") + i) for i, name in enumerate(scenarios)}
     key = "   ".join(f"{letters[n]} = {n}" for n in scenarios)
-    out = Table(title="\n".join(filter(None, (title, key))), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    out.add_column("indicator", no_wrap=True)
-    out.add_column("when", no_wrap=True)
-    for name in scenarios:
-        out.add_column(letters[name], justify="right", no_wrap=True)
-    for name in scenarios[1:]:
-        out.add_column(f"{letters[name]} - A", justify="right", no_wrap=True)
-    for name in ranged:
-        out.add_column(f"{letters[name]} 80% range", justify="right", no_wrap=True)
-    for i, (scheme, rows) in enumerate(table.groupby("scheme", sort=False)):
-        if i:
-            out.add_section()
-        out.add_row(f"[bold]{scheme}[/bold]", "", *[""] * (len(values) + len(ranged)))
-        for _, record in rows.iterrows():
+    title = "\n".join((w["compare_title"].format(names=" vs ".join(scenarios)), key))
+    header = [w["indicator"], w["when"], *(letters[n] for n in scenarios), *(f"{letters[n]} - A" for n in scenarios[1:]),
+              *(w["range_column"].format(letter=letters[n]) for n in ranged)]  # fmt: skip
+    names = {shown.format(variable(name).en): name for name, shown, *_ in [*INDICATORS, *POPULATION]}
+    rows: list[list[str] | None] = []
+    for scheme, part in table.groupby("scheme", sort=False):
+        start_section(rows, scheme, lang, len(header))
+        for _, record in part.iterrows():
             unit, kind = record["unit"], KIND.get(record["unit"], "amount")
             cells = [fmt_number(record[c], kind) or "-" for c in values]
-            if unit == "year":  # no depletion year: not depleted by the horizon
-                cells[: len(scenarios)] = [c if c != "-" else "none" for c in cells[: len(scenarios)]]
-            cells += [fmt_range(record[f"{n} {RANGE[0][0]}"], record[f"{n} {RANGE[1][0]}"], kind) or "-" for n in ranged]
-            out.add_row(f"  {record['indicator']}{SHOWN_UNITS.get(unit, '')}", record["when"], *cells)
-    return out
+            if unit == "year":  # no depletion year: not depleted by the last year shown
+                cells[: len(scenarios)] = [c if c != "-" else w["none"] for c in cells[: len(scenarios)]]
+            cells += [fmt_range(record[f"{n} {RANGE[0][0]}"], record[f"{n} {RANGE[1][0]}"], kind, lang) or "-" for n in ranged]
+            name = names.get(record["indicator"])
+            shown = variable(name).label(lang) if name else record["indicator"]
+            suffix = w[SHOWN_UNITS[unit]] if unit in SHOWN_UNITS else ""
+            when = str(record["when"])
+            when = w["to_year"].format(year=when.removeprefix("to ")) if when.startswith("to ") else when
+            rows.append([f"  {shown}{suffix}", when, *cells])
+    notes = []
+    if datasets:
+        bases = ", ".join(f"{letters[n]} {int(ds['year'][0])}" for n, ds in datasets.items() if n in letters)
+        discounts = "; ".join(f"{letters[n]} {discount_text(ds, lang)}" for n, ds in datasets.items() if n in letters)
+        notes.append(w["compare_notes"].format(bases=bases, discounts=discounts))
+    return Grid(title, header, rows, keys=2, notes=notes)
 
 
 def write_compare(
@@ -176,43 +177,35 @@ def write_compare(
     lang: str = "auto",
     table: pd.DataFrame | None = None,
     scoring: pd.DataFrame | None = None,
+    money: str = "share",
 ) -> Path:
     """``outdir/compare.csv`` and ``outdir/compare_fund_gap.png`` (the fund-gap trajectories of the
-    scenarios overlaid), and ``outdir/scoring.csv`` when a reform's provisions were scored, written
-    atomically."""
-    from simulator.io.plots import fund_gap, resolve_lang
+    scenarios overlaid, money as ``money``), and ``outdir/scoring.csv`` when a reform's provisions were
+    scored, written atomically."""
+    from simulator.io.plots import fund_gap
     from simulator.io.writers import write_atomic_dir
 
     table = compare_table(datasets) if table is None else table
-    lang = resolve_lang(lang)
 
     def fill(tmp: Path) -> None:
         table.to_csv(tmp / TABLE_FILE, index=False)
-        fund_gap(datasets, tmp / PLOT_FILE, lang)
+        fund_gap(datasets, tmp / PLOT_FILE, lang, money=money)
         if scoring is not None:
             scoring.to_csv(tmp / SCORING_FILE, index=False)
 
     return write_atomic_dir(outdir, force, fill)
 
 
-def scoring_table(table: pd.DataFrame, title: str = "") -> Table:
-    """A reform's provisions for the terminal: per scheme, each provision's change in the actuarial
-    balance on its own and in sequence, and its share of the whole change."""
-    from rich import box
-    from rich.table import Table
-
-    heading = title or (
-        f"what each provision of {table.attrs.get('reform', 'the reform')} buys against {table.attrs.get('parent', 'its parent')}: "
-        "change in the actuarial balance (points of the wage bill; residents pension: balance at the horizon, 亿元)"
-    )
-    out = Table(title=heading, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    for i, header in enumerate(("provision", "parent", "reform", "alone", "in sequence", "share")):
-        out.add_column(header, justify="left" if i < 3 else "right", no_wrap=i == 0, max_width=None if i == 0 else 28)
-    for i, (scheme, rows) in enumerate(table.groupby("scheme", sort=False)):
-        if i:
-            out.add_section()
-        out.add_row(f"[bold]{scheme}[/bold]", "", "", "", "", "")
-        for _, r in rows.iterrows():
+def scoring_grid(table: pd.DataFrame, lang: str = "en") -> Grid:
+    """A reform's provisions for reading: per scheme, each provision's change in the actuarial balance
+    on its own and in sequence, and its share of the whole change."""
+    w = words(lang)
+    title = w["scoring_title"].format(reform=table.attrs.get("reform", "the reform"), parent=table.attrs.get("parent", "its parent"))
+    header = [w["provision"], w["parent"], w["reform"], w["alone"], w["in_sequence"], w["share_of_change"]]
+    rows: list[list[str] | None] = []
+    for scheme, part in table.groupby("scheme", sort=False):
+        start_section(rows, scheme, lang, len(header))
+        for _, r in part.iterrows():
             share = f"{r['share_of_change']:.0%}".replace("-0%", "0%") if np.isfinite(r["share_of_change"]) else "-"
-            out.add_row(f"  {r['provision']}", r["parent"], r["reform"], f"{r['alone']:+.3f}", f"{r['in_sequence']:+.3f}", share)
-    return out
+            rows.append([f"  {r['provision']}", str(r["parent"]), str(r["reform"]), f"{r['alone']:+.3f}", f"{r['in_sequence']:+.3f}", share])
+    return Grid(title, header, rows, keys=1, left=2)

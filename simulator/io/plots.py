@@ -1,11 +1,14 @@
 """Plots of results (matplotlib, Agg backend, imported only here and only when a plot is drawn).
 
-Generic over schemes: a panel is drawn for each scheme that has the variables. Amounts are shown
-in 亿元 (100 million yuan) and persons in 万人 (10,000 persons); the regional plans' figures
-(``seeds/``, kind actual or target) are drawn as markers on the variable they measure.
+Generic over schemes: a panel is drawn for each scheme that has the variables. Money is shown as a
+share of the wage bill (the default), in nominal 亿元 (100 million yuan) or in real 亿元 at the prices of
+the price index's reference year; persons in 万人 (10,000 persons); the regional plans' figures
+(``seeds/``, kind actual or target) are drawn as markers on the variable they measure (in nominal and
+real views). Words come from :mod:`simulator.io.text`; a Chinese plot needs a CJK font, without one
+the plots are drawn in English (:func:`plot_lang`).
 
     write_plots(ds, folder, lang="auto")            # the main plots of `sim run`
-    draw("fund_gap", ds, "fund_gap.png", lang="zh")  # one plot (`sim plot`)
+    draw("fund_gap", ds, "fund_gap.png", lang="zh", money="nominal")  # one plot (`sim plot`)
     fund_gap({"reform": a, "pre-reform": b}, "compare.png")  # overlay of scenarios
 """
 
@@ -15,20 +18,23 @@ import io
 import os
 import warnings
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 import numpy as np
 import xarray as xr
 
+from simulator.dims import scheme_label
 from simulator.io.tables import central, scheme_values
+from simulator.io.text import LANGS, WORDS, resolve_lang
+from simulator.io.views import MONEY, money as money_values
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 KINDS = ("fund_gap", "enrolment", "dependency", "pyramid", "fan_balance", "fan_dependency")
 FAN_KINDS = ("fan_balance", "fan_dependency")  # stochastic runs only
-LANGS = ("auto", "en", "zh")
 CJK_FONTS = [
     "Noto Sans CJK SC",
     "Source Han Sans SC",
@@ -43,88 +49,7 @@ CJK_FONTS = [
 ]
 DPI = 110
 YI, WAN = 1e8, 1e4  # 亿 and 万
-TEXT = {  # pyramid bars in `unit` (persons / scale); its panel title gives the total in `total_unit` (persons / total_scale)
-    "en": {
-        "male": "Men",
-        "female": "Women",
-        "age": "Age (100 = 100+)",
-        "unit": "thousand persons",
-        "scale": 1e3,
-        "total": "total",
-        "total_unit": "million",
-        "total_scale": 1e6,
-        "yi": "100 million yuan",
-        "wan": "10,000 persons",
-        "ratio": "ratio",
-        "year": "year",
-        "depleted": "depleted {year}",
-        "actual": "plan figure",
-        "target": "plan target",
-        "fund_gap": "fund gap and fund balance",
-        "enrolment": "enrolment",
-        "dependency": "dependency ratios",
-        "contributors_insured": "contributors (= insured)",
-        "dependency_ratio": "{scheme}: system dependency ratio (beneficiaries per contributor)",
-        "fan_balance": "fund balance over {draws} draws: median, 80% and 95% ranges",
-        "fan_dependency": "dependency ratios over {draws} draws: median, 80% and 95% ranges",
-        "median": "median",
-        "range80": "80% range (10%-90%)",
-        "range95": "95% range (2.5%-97.5%)",
-        "share": "share of the wage bill",
-        "p_depleted": "P(depleted by {years}): {probs}",
-        "tornado": "sensitivity: change in the {n}-year actuarial balance from {first} (points of the wage bill)",
-        "low": "low",
-        "high": "high",
-        "points": "percentage points of the wage bill",
-    },
-    "zh": {
-        "male": "男",
-        "female": "女",
-        "age": "年龄 (100 = 100岁及以上)",
-        "unit": "万人",
-        "scale": 1e4,
-        "total": "总人口",
-        "total_unit": "万人",
-        "total_scale": 1e4,
-        "yi": "亿元",
-        "wan": "万人",
-        "ratio": "比值",
-        "year": "年份",
-        "depleted": "{year}年耗尽",
-        "actual": "规划实际值",
-        "target": "规划目标值",
-        "fund_gap": "基金当期收支与累计结余",
-        "enrolment": "参保人数",
-        "dependency": "抚养比",
-        "contributors_insured": "缴费人数 (= 参保人数)",
-        "dependency_ratio": "{scheme}: 制度赡养比 (领取人数/缴费人数)",
-        "fan_balance": "基金累计结余 ({draws}次模拟): 中位数、80%和95%区间",
-        "fan_dependency": "抚养比 ({draws}次模拟): 中位数、80%和95%区间",
-        "median": "中位数",
-        "range80": "80%区间 (10%-90%)",
-        "range95": "95%区间 (2.5%-97.5%)",
-        "share": "占缴费基数总额比例",
-        "p_depleted": "至{years}年耗尽概率: {probs}",
-        "tornado": "敏感性分析: {first}年起{n}年精算平衡的变化 (占缴费基数总额的百分点)",
-        "low": "低",
-        "high": "高",
-        "points": "占缴费基数总额的百分点",
-    },
-}
-SCHEME_NAMES = {
-    "en": {
-        "employee_pension": "Urban employee pension",
-        "resident_pension": "Urban-rural residents pension",
-        "unemployment": "Unemployment insurance",
-        "work_injury": "Work-injury insurance",
-    },
-    "zh": {
-        "employee_pension": "城镇职工基本养老保险",
-        "resident_pension": "城乡居民基本养老保险",
-        "unemployment": "失业保险",
-        "work_injury": "工伤保险",
-    },
-}
+SCALES = {"en": (1e3, 1e6), "zh": (1e4, 1e4)}  # pyramid: bars in thousands / 万 persons, the panel total in millions / 万
 ENROLMENT = (("contributors",), ("retirees", "beneficiaries"), ("insured",))
 
 Target = str | os.PathLike | IO[bytes]
@@ -133,43 +58,44 @@ Target = str | os.PathLike | IO[bytes]
 # ---------------------------------------------------------------- language and fonts
 
 
-def cjk_fonts() -> list[str]:
+@cache
+def cjk_fonts() -> tuple[str, ...]:
     """Installed fonts with Chinese glyphs, preferred first (from matplotlib's font list)."""
     from matplotlib import font_manager
 
     installed = {f.name for f in font_manager.fontManager.ttflist}
-    return [name for name in CJK_FONTS if name in installed] + sorted(
-        n for n in installed if "CJK" in n and n not in CJK_FONTS
-    )
+    return tuple([name for name in CJK_FONTS if name in installed] + sorted(n for n in installed if "CJK" in n and n not in CJK_FONTS))
 
 
-def resolve_lang(lang: str) -> str:
-    """'en' or 'zh': ``auto`` is Chinese when a CJK font is installed, else English."""
-    if lang not in LANGS:
-        raise ValueError(f"lang {lang!r} (expected one of {', '.join(LANGS)})")
-    if lang == "auto":
-        return "zh" if cjk_fonts() else "en"
+def plot_lang(lang: str) -> tuple[str, str | None]:
+    """(the language plots can be drawn in, a warning or None): ``lang`` resolved (``auto`` follows the
+    locale, :func:`simulator.io.text.resolve_lang`); Chinese without a CJK font falls back to English,
+    with a one-line warning instead of a missing-glyph warning per character."""
+    lang = resolve_lang(lang)
+    if lang == "zh" and not cjk_fonts():
+        return "en", WORDS["zh"]["no_cjk_font"]
+    return lang, None
+
+
+def _plot_lang(lang: str) -> str:
+    """:func:`plot_lang`, its warning through :mod:`warnings` (shown once)."""
+    lang, warning = plot_lang(lang)
+    if warning:
+        warnings.warn(warning, stacklevel=3)
     return lang
 
 
 def _fonts(lang: str) -> dict[str, object]:
-    """A CJK font for Chinese labels when one is installed (else a warning: glyphs may be missing)."""
+    """A CJK font for Chinese labels."""
     if lang != "zh":
         return {}
-    found = cjk_fonts()
-    if not found:
-        warnings.warn("no CJK font: Chinese labels may not render (install e.g. Noto Sans CJK SC)", stacklevel=3)
-    return {"font.sans-serif": found + ["DejaVu Sans"], "axes.unicode_minus": False}
+    return {"font.sans-serif": [*cjk_fonts(), "DejaVu Sans"], "axes.unicode_minus": False}
 
 
 def _text(lang: str) -> dict:
-    if lang not in TEXT:
-        raise ValueError(f"lang {lang!r} (expected one of {', '.join(TEXT)})")
-    return TEXT[lang]
-
-
-def scheme_name(scheme: str, lang: str) -> str:
-    return SCHEME_NAMES[lang].get(scheme, scheme.replace("_", " "))
+    if lang not in WORDS:
+        raise ValueError(f"lang {lang!r} (expected one of {', '.join(LANGS)})")
+    return WORDS[lang]
 
 
 def _title(ds: xr.Dataset, lang: str, what: str) -> str:
@@ -217,7 +143,9 @@ def _thousands(ax, axis: str = "y") -> None:
     )
 
 
-def _grid(n: int, ncols: int, width: float, height: float):
+def _grid(n: int, ncols: int, width: float, height: float, **layout):
+    """``n`` panels in rows of ``ncols`` (``height`` inches a row), sharing the years, in a fixed layout
+    (:func:`_layout`, its margins and gaps in inches)."""
     plt = _pyplot()
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * nrows + 0.9), squeeze=False, sharex=True)
@@ -226,7 +154,21 @@ def _grid(n: int, ncols: int, width: float, height: float):
             ax.set_visible(False)
             if i >= ncols:  # the panel above keeps its years
                 axes.flat[i - ncols].tick_params(labelbottom=True)
+    _layout(fig, nrows, ncols, **layout)
     return fig, axes
+
+
+def _layout(fig, nrows: int, ncols: int, top: float = 0.75, bottom: float = 0.55, left: float = 0.95,
+            right: float = 0.25, hgap: float = 0.75, wgap: float = 1.05) -> None:  # fmt: skip
+    """Margins and gaps in inches: the fixed room of the titles, tick labels and axis labels (measuring
+    every text first, as ``tight_layout`` does, took a quarter of the drawing time)."""
+    width, height = fig.get_size_inches()
+    panel_h = (height - top - bottom - (nrows - 1) * hgap) / nrows
+    panel_w = (width - left - right - (ncols - 1) * wgap) / ncols
+    fig.subplots_adjust(
+        left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height,
+        hspace=hgap / panel_h if nrows > 1 else 0.2, wspace=wgap / panel_w if ncols > 1 else 0.2,
+    )  # fmt: skip
 
 
 def _schemes_with(datasets: list[xr.Dataset], names: tuple[str, ...]) -> list[str]:
@@ -257,17 +199,24 @@ def _label(name: str, lang: str) -> str:
     return variable(name).label(lang)
 
 
-def _draw_markers(ax, markers: pd.DataFrame, scheme: str, variable: str, scale: float, color: str, text: dict) -> None:
+def _draw_markers(
+    ax, markers: pd.DataFrame, scheme: str, variable: str, scale: float, color: str, text: dict, prices: xr.DataArray | None = None
+) -> None:  # fmt: skip
+    """The plans' figures of ``variable`` as markers, divided by ``scale`` (and by the price index of their
+    year when ``prices`` is given: real values)."""
     picked = markers[(markers["scheme"] == scheme) & (markers["variable"] == variable)]
     for kind, style in (
         ("actual", {"marker": "o", "markerfacecolor": color}),
         ("target", {"marker": "D", "markerfacecolor": "white"}),
     ):
         rows = picked[picked["kind"] == kind]
+        if prices is not None:
+            rows = rows[rows["year"].isin(prices["year"].values)]
         if len(rows):
+            deflator = prices.sel(year=rows["year"].values).values if prices is not None else 1.0
             ax.plot(
                 rows["year"],
-                rows["value"] / scale,
+                rows["value"] / scale / deflator,
                 ls="none",
                 color=color,
                 markeredgecolor=color,
@@ -288,52 +237,61 @@ def _dedupe_legend(ax, **kwargs) -> None:
 
 
 def fund_gap(
-    results: xr.Dataset | Mapping[str, xr.Dataset], path: Target, lang: str = "en", markers: bool = True
-) -> Target:
+    results: xr.Dataset | Mapping[str, xr.Dataset], path: Target, lang: str = "en", markers: bool = True,
+    money: str = "share",
+) -> Target:  # fmt: skip
     """Per scheme with a fund: the annual fund gap (contributions − benefits) left and the fund
-    balance at year end right, in 亿元, the depletion year marked. Given several datasets
-    (label: dataset) the scenarios are overlaid, one colour each. Plan figures as markers."""
+    balance at year end right, as shares of the wage bill (``money="share"``), in nominal 亿元
+    (``"nominal"``) or in real 亿元 (``"real"``), the depletion year marked. Given several datasets
+    (label: dataset) the scenarios are overlaid, one colour each. Plan figures as markers (in 亿元)."""
     text = _text(lang)
     datasets = {"": results} if isinstance(results, xr.Dataset) else dict(results)
     if not datasets:
         raise ValueError("no results to plot")
+    if money not in MONEY:
+        raise ValueError(f"money {money!r} (expected one of {', '.join(MONEY)})")
     schemes = _schemes_with(list(datasets.values()), ("balance",))
     if not schemes:
         raise ValueError("no scheme with a fund balance in the results")
     first = next(iter(datasets.values()))
     regions = {ds.attrs.get("region") for ds in datasets.values()}
-    marks = plan_markers(first) if markers and len(regions) == 1 else None
+    marks = plan_markers(first) if markers and money != "share" and len(regions) == 1 else None
     with _pyplot().rc_context(_fonts(lang)):
         fig, axes = _grid(2 * len(schemes), 2, 12.0, 3.3)
         for row, scheme in enumerate(schemes):
             for col, var in enumerate(("current_balance", "balance")):
                 ax = axes[row, col]
+                unit = ""
                 for i, (label, ds) in enumerate(datasets.items()):
-                    values = scheme_values(ds, var, scheme)
+                    values, unit = money_values(ds, var, scheme, money, lang)
                     if values is None:
                         continue
                     color = f"C{i}"
-                    ax.plot(values["year"], values / YI, color=color, lw=1.6, label=label or _label(var, lang))
+                    ax.plot(values["year"], values, color=color, lw=1.6, label=label or _label(var, lang))
                     depleted = scheme_values(ds, "depletion_year", scheme) if var == "balance" else None
                     if depleted is not None:
                         year = float(depleted)
+                        years = values["year"].values
+                        late = year > years[0] + 0.8 * (years[-1] - years[0])  # the text goes left of the line
                         ax.axvline(year, color=color, ls=":", lw=1.2)
                         ax.annotate(
-                            text["depleted"].format(year=f"{year:.0f}"),
+                            text["depleted_year"].format(year=f"{year:.0f}"),
                             xy=(year, 0.96 - 0.09 * i),
                             xycoords=("data", "axes fraction"),
-                            xytext=(4, 0),
+                            xytext=(-4 if late else 4, 0),
                             textcoords="offset points",
                             color=color,
                             fontsize="small",
                             va="top",
+                            ha="right" if late else "left",
                             bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.85},
                         )
                     if marks is not None and i == 0:
-                        _draw_markers(ax, marks, scheme, var, YI, color, text)
+                        prices = central(ds["price_index"]) if money == "real" else None
+                        _draw_markers(ax, marks, scheme, var, YI, color, text, prices)
                 ax.axhline(0, color="grey", lw=0.6)
-                ax.set_title(f"{scheme_name(scheme, lang)}: {_label(var, lang)}", fontsize="medium")
-                ax.set_ylabel(text["yi"])
+                ax.set_title(f"{scheme_label(scheme, lang)}: {_label(var, lang)}", fontsize="medium")
+                ax.set_ylabel(unit)
                 _thousands(ax)
                 if ax.lines and (
                     len(datasets) > 1 or (marks is not None and len(ax.get_legend_handles_labels()[0]) > 1)
@@ -346,7 +304,6 @@ def fund_gap(
             if len(datasets) == 1
             else f"{text['fund_gap']}: {' vs '.join(datasets)}"
         )
-        fig.tight_layout()
         return _save(fig, path)
 
 
@@ -381,7 +338,7 @@ def enrolment(ds: xr.Dataset, path: Target, lang: str = "en", markers: bool = Tr
                 if marks is not None:
                     for measured in (name, "insured") if name == "contributors" and same else (name,):
                         _draw_markers(ax, marks, scheme, measured, WAN, color, text)
-            ax.set_title(scheme_name(scheme, lang), fontsize="medium")
+            ax.set_title(scheme_label(scheme, lang), fontsize="medium")
             ax.set_ylabel(text["wan"])
             ax.set_ylim(bottom=0)
             _thousands(ax)
@@ -389,7 +346,6 @@ def enrolment(ds: xr.Dataset, path: Target, lang: str = "en", markers: bool = Tr
         for ax in axes[-1]:
             ax.set_xlabel(text["year"])
         fig.suptitle(_title(ds, lang, text["enrolment"]))
-        fig.tight_layout()
         return _save(fig, path)
 
 
@@ -410,7 +366,7 @@ def dependency(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
                 values,
                 color=f"C{i}",
                 lw=1.8,
-                label=text["dependency_ratio"].format(scheme=scheme_name(scheme, lang)),
+                label=text["dependency_ratio"].format(scheme=scheme_label(scheme, lang)),
             )
         if has_population:
             pop = central(ds["old_age_dependency"])
@@ -421,7 +377,7 @@ def dependency(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
         ax.set_xlabel(text["year"])
         ax.set_title(_title(ds, lang, text["dependency"]))
         _dedupe_legend(ax, loc="upper left")
-        fig.tight_layout()
+        _layout(fig, 1, 1, top=0.45)
         return _save(fig, path)
 
 
@@ -447,8 +403,10 @@ def population_pyramid(ds: xr.Dataset, years: list[int], path: Target, lang: str
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter
 
-    pop = central(ds["population"]).sel(year=years).transpose("year", "sex", "age") / text["scale"]
+    scale, total_scale = SCALES[lang]
+    pop = central(ds["population"]).sel(year=years).transpose("year", "sex", "age") / scale
     ages = pop["age"].values
+    edges = np.append(ages, ages[-1] + 1) - 0.5  # a bar of height 1 per single age
     widest = float(pop.max()) * 1.05
     with plt.rc_context(_fonts(lang)):
         fig, axes = plt.subplots(1, len(years), figsize=(4.2 * len(years), 5.6), sharey=True, squeeze=False)
@@ -456,21 +414,23 @@ def population_pyramid(ds: xr.Dataset, years: list[int], path: Target, lang: str
         for i, (ax, year) in enumerate(zip(axes[0], years)):
             panel = pop.sel(year=year)
             male, female = panel.sel(sex="male").values, panel.sel(sex="female").values
-            ax.barh(ages, -male, height=1.0, color="#3b75af", label=text["male"])
-            ax.barh(ages, female, height=1.0, color="#c8553d", label=text["female"])
+            # one filled step outline per sex (the bars of single ages, drawn as one shape: 2 artists, not 202)
+            ax.stairs(-male, edges, orientation="horizontal", fill=True, color="#3b75af", label=text["male"])
+            ax.stairs(female, edges, orientation="horizontal", fill=True, color="#c8553d", label=text["female"])
             if i:
                 outline = np.concatenate([-first.sel(sex="male").values[::-1], first.sel(sex="female").values])
                 ax.plot(outline, np.concatenate([ages[::-1], ages]), color="black", lw=0.7, label=str(years[0]))
             ax.set_xlim(-widest, widest)
-            total = (male.sum() + female.sum()) * text["scale"] / text["total_scale"]
+            ax.set_ylim(edges[0], edges[-1])
+            total = (male.sum() + female.sum()) * scale / total_scale
             region = ds.attrs.get("region", "")
             ax.set_title(f"{region} {year}: {text['total']} {total:,.1f} {text['total_unit']}".strip())
-            ax.set_xlabel(text["unit"])
+            ax.set_xlabel(text["pyramid_unit"])
             ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{abs(x):,.0f}"))
             ax.axvline(0, color="grey", lw=0.5)
         axes[0, 0].set_ylabel(text["age"])
         axes[0, -1].legend(loc="upper right", fontsize="small", frameon=False)
-        fig.tight_layout()
+        _layout(fig, 1, len(years), top=0.45, left=0.75, wgap=0.3)
         return _save(fig, path)
 
 
@@ -491,9 +451,10 @@ def _require_quantiles(ds: xr.Dataset) -> None:
 
 
 def fan_balance(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
-    """Per scheme with a fund: the fund balance in 亿元 (left) and as a share of the wage bill (right,
-    schemes with contributors on a wage base), median and the 80% and 95% ranges over the draws, with
-    the probability that the fund is depleted by 2035, 2050 and 2070."""
+    """Per scheme with a fund: the fund balance in nominal 亿元 (left) and as a share of the wage bill
+    (right), median and the 80% and 95% ranges over the draws (each draw's own ratio: a percentile of
+    the shares is not the percentile of the balance over that of the wage bill), with the probability
+    that the fund is depleted by 2035, 2050 and 2070."""
     from simulator.io.tables import DEPLETION_YEARS
 
     _require_quantiles(ds)
@@ -502,9 +463,9 @@ def fan_balance(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
     if not schemes:
         raise ValueError("no scheme with a fund balance in the results")
     with _pyplot().rc_context(_fonts(lang)):
-        fig, axes = _grid(2 * len(schemes), 2, 12.0, 3.5)
+        fig, axes = _grid(2 * len(schemes), 2, 12.0, 3.5, top=1.3, hgap=0.95)
         for row, scheme in enumerate(schemes):
-            for col, (name, scale, unit) in enumerate((("balance", YI, text["yi"]), ("balance_to_wage_bill", 1.0, text["share"]))):
+            for col, (name, scale, unit) in enumerate((("balance", YI, text["yi"]), ("balance_to_wage_bill", 0.01, text["share"]))):
                 ax = axes[row, col]
                 values = ds[name].sel(scheme=scheme) if name in ds else None
                 if values is None or bool(values.isnull().all()):
@@ -512,13 +473,13 @@ def fan_balance(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
                     continue
                 _fan(ax, values, scale, "C0", text)
                 ax.axhline(0, color="grey", lw=0.6)
-                title = f"{scheme_name(scheme, lang)}: {_label(name, lang)}"
+                title = f"{scheme_label(scheme, lang)}: {_label(name, lang)}"
                 if col == 0:
                     _thousands(ax)
                     prob = ds["prob_depletion"].sel(scheme=scheme)
                     picks = [y for y in DEPLETION_YEARS if y in prob["year"].values]
                     probs = " / ".join(f"{float(prob.sel(year=y)):.0%}" for y in picks)
-                    title += "\n" + text["p_depleted"].format(years=" / ".join(map(str, picks)), probs=probs)
+                    title += "\n" + text["p_depleted_plot"].format(years=" / ".join(map(str, picks)), probs=probs)
                 ax.set_title(title, fontsize="medium")
                 ax.set_ylabel(unit)
         for ax in axes[-1]:
@@ -539,11 +500,11 @@ def fan_dependency(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
     if not panels:
         raise ValueError("no dependency ratio in the results")
     with _pyplot().rc_context(_fonts(lang)):
-        fig, axes = _grid(len(panels), 2, 12.0, 3.3)
+        fig, axes = _grid(len(panels), 2, 12.0, 3.3, top=1.3)
         for i, (ax, (scheme, values)) in enumerate(zip(axes.flat, panels)):
             _fan(ax, values, 1.0, f"C{i}", text)
             name = "old_age_dependency" if scheme == "population" else "dependency_ratio"
-            title = _label(name, lang) if scheme == "population" else f"{scheme_name(scheme, lang)}: {_label(name, lang)}"
+            title = _label(name, lang) if scheme == "population" else f"{scheme_label(scheme, lang)}: {_label(name, lang)}"
             ax.set_title(title, fontsize="medium")
             ax.set_ylabel(text["ratio"])
             ax.set_ylim(bottom=0)
@@ -557,15 +518,15 @@ def _fan_legend(fig, ax, ds: xr.Dataset, lang: str, what: str) -> None:
     """The title of a fan chart and one legend for its panels, above them."""
     handles, labels = ax.get_legend_handles_labels()
     fig.suptitle(_title(ds, lang, what.format(draws=f"{int(ds.attrs.get('draws', 0)):,}")))
-    fig.legend(handles, labels, loc="upper center", ncol=3, fontsize="small", frameon=False, bbox_to_anchor=(0.5, 0.975))
-    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    height = fig.get_size_inches()[1]
+    fig.legend(handles, labels, loc="upper center", ncol=3, fontsize="small", frameon=False, bbox_to_anchor=(0.5, 1 - 0.45 / height))
 
 
 def tornado(table: pd.DataFrame, path: Target, lang: str = "en", period: int = 75) -> Target:
     """Tornado chart of a sensitivity table (:func:`simulator.uncertainty.sensitivity.run`): per scheme
     with a wage bill, the change in the ``period``-year actuarial balance of each case's low and high
     side, the widest swing on top."""
-    lang = resolve_lang(lang)
+    lang = _plot_lang(lang)
     text = _text(lang)
     column = f"d_actuarial_balance_{period}y"
     rows = table[table["side"].isin(["low", "high"]) & table[column].notna()]
@@ -583,7 +544,7 @@ def tornado(table: pd.DataFrame, path: Target, lang: str = "en", period: int = 7
             ax.barh(y, part["high"], color="C3", label=text["high"], alpha=0.8)
             ax.set_yticks(y, [name.replace("_", " ") for name in part.index])
             ax.axvline(0, color="black", lw=0.8)
-            ax.set_title(scheme_name(scheme, lang), fontsize="medium")
+            ax.set_title(scheme_label(scheme, lang), fontsize="medium")
             ax.set_xlabel(text["points"])
             _dedupe_legend(ax, loc="lower right")
         fig.suptitle(text["tornado"].format(n=period, first=table.attrs.get("start_year", "")))
@@ -594,16 +555,20 @@ def tornado(table: pd.DataFrame, path: Target, lang: str = "en", period: int = 7
 # ---------------------------------------------------------------- dispatch
 
 
-def draw(kind: str, ds: xr.Dataset, path: Target, lang: str = "auto", years: list[int] | None = None) -> Target:
+def draw(
+    kind: str, ds: xr.Dataset, path: Target, lang: str = "auto", years: list[int] | None = None, money: str = "share"
+) -> Target:  # fmt: skip
     """Draw one plot of ``kind`` (see :data:`KINDS`); ``years`` are the pyramid's (default
-    :func:`pyramid_years`). Raises ValueError for an unknown kind or results that lack its data."""
-    lang = resolve_lang(lang)
+    :func:`pyramid_years`), ``money`` the view of money of the fund-gap plot (share, nominal, real).
+    Raises ValueError for an unknown kind or results that lack its data."""
+    lang = _plot_lang(lang)
     if kind == "pyramid":
         return population_pyramid(ds, years or pyramid_years(ds), path, lang)
     if years:
         raise ValueError(f"years apply to the pyramid only, not to {kind}")
-    plots = {"fund_gap": fund_gap, "enrolment": enrolment, "dependency": dependency, "fan_balance": fan_balance,
-             "fan_dependency": fan_dependency}  # fmt: skip
+    if kind == "fund_gap":
+        return fund_gap(ds, path, lang, money=money)
+    plots = {"enrolment": enrolment, "dependency": dependency, "fan_balance": fan_balance, "fan_dependency": fan_dependency}
     if kind not in plots:
         raise ValueError(f"plot kind {kind!r} (expected one of {', '.join(KINDS)})")
     return plots[kind](ds, path, lang)
@@ -622,17 +587,17 @@ def available_kinds(ds: xr.Dataset) -> list[str]:
     return [k for k in KINDS if has[k]]
 
 
-def write_plots(ds: xr.Dataset, folder: Path, lang: str = "auto") -> list[Path]:
+def write_plots(ds: xr.Dataset, folder: Path, lang: str = "auto", money: str = "share") -> list[Path]:
     """The main plots as ``folder/KIND.png`` for each kind the results have data for."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    return [Path(draw(kind, ds, folder / f"{kind}.png", lang)) for kind in available_kinds(ds)]
+    return [Path(draw(kind, ds, folder / f"{kind}.png", lang, money=money)) for kind in available_kinds(ds)]
 
 
-def png_bytes(kind: str, ds: xr.Dataset, lang: str = "auto") -> bytes:
+def png_bytes(kind: str, ds: xr.Dataset, lang: str = "auto", money: str = "share") -> bytes:
     """One plot as PNG bytes (for embedding)."""
     buffer = io.BytesIO()
-    draw(kind, ds, buffer, lang)
+    draw(kind, ds, buffer, lang, money=money)
     return buffer.getvalue()
 
 
@@ -663,7 +628,7 @@ def backtest_plot(ds: xr.Dataset, table: pd.DataFrame, fit_until: int, path: Tar
                     ax.plot(pick["year"], pick["actual"] / scale, marker, color="C3", label=f"published {bound}".strip())
             ax.axvline(fit_until + 0.5, color="grey", ls=":", lw=1.0)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.set_title(f"{scheme_name(scheme, lang)}: {variable}", fontsize="small")
+            ax.set_title(f"{scheme_label(scheme, lang)}: {variable}", fontsize="small")
             ax.set_ylabel({WAN: _text(lang)["wan"], YI: _text(lang)["yi"]}.get(scale, units))
             _thousands(ax)
             _dedupe_legend(ax, loc="best")

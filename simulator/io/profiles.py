@@ -52,9 +52,9 @@ def write_profiles(
 def plot_replacement_rates(table: pd.DataFrame, path: Path, lang: str, title: str) -> Path:
     """Replacement rate by birth cohort: one panel per group and career, a line per wage multiple,
     solid with the 2024 reform and dashed without it."""
-    from simulator.io.plots import _fonts, _pyplot, _save, resolve_lang
+    from simulator.io.plots import _fonts, _plot_lang, _pyplot, _save
 
-    lang = resolve_lang(lang)
+    lang = _plot_lang(lang)
     zh = lang == "zh"
     plt = _pyplot()
     groups = list(dict.fromkeys(table["group"]))

@@ -76,3 +76,30 @@ def track(
         for item in items:
             yield item
             bar.advance()
+
+
+@contextlib.contextmanager
+def compile_notes(note) -> Iterator[None]:
+    """Call ``note(name)`` whenever numba starts compiling a function of the model (the first run after
+    installing, or after the cache was cleared: the kernels are then compiled, once, which takes seconds)."""
+    from numba.core import event
+
+    depth = [0]
+
+    class Listener(event.Listener):
+        def on_start(self, ev) -> None:
+            if depth[0] == 0:
+                function = getattr(ev.data.get("dispatcher"), "py_func", None)
+                module = getattr(function, "__module__", "").rsplit(".", 1)[-1]
+                note(module.replace("_", " ") + " kernel" if module else "kernel")
+            depth[0] += 1
+
+        def on_end(self, ev) -> None:
+            depth[0] -= 1
+
+    listener = Listener()
+    event.register("numba:compile", listener)
+    try:
+        yield
+    finally:
+        event.unregister("numba:compile", listener)
