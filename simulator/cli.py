@@ -47,11 +47,36 @@ class OneLineErrors(TyperGroup):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with _stale_fit_lines():
+                return super().invoke(ctx)
         except Exception as exc:
             if not _is_usage_error(exc):
                 raise
             _usage_exit(exc)
+
+
+@contextlib.contextmanager
+def _stale_fit_lines():
+    """A stale fitted file (:class:`simulator.errors.StaleFitWarning`) as one line on stderr, once per
+    command however often its scenario is loaded; other warnings as Python shows them."""
+    import warnings
+
+    from simulator.errors import StaleFitWarning
+
+    shown: set[str] = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", StaleFitWarning)
+        original = warnings.showwarning
+
+        def show(message, category, *args, **kwargs) -> None:
+            if not issubclass(category, StaleFitWarning):
+                original(message, category, *args, **kwargs)
+            elif str(message) not in shown:
+                shown.add(str(message))
+                typer.echo(f"warning: {message}", err=True)
+
+        warnings.showwarning = show
+        yield
 
 
 def _plain_metavars(group) -> None:
@@ -125,33 +150,36 @@ def main(
     """Project China's social-insurance funds for one region, year by year."""
 
 
-def _load(path: Path):
-    return _load_with_fitted(path)[0]
+def _load(path: Path, fitted: bool = True):
+    return _load_with_fitted(path, fitted)[0]
 
 
-def _load_with_fitted(path: Path):
+def _load_with_fitted(path: Path, fitted: bool = True):
     """(scenario, the fitted-value files merged into it, where each key was written); a bad file is one
     line and exit 2."""
     from simulator.errors import ScenarioError
     from simulator.scenario.load import load_with_origins
 
     try:
-        scenario, origins, fitted = load_with_origins(path)
+        scenario, origins, files = load_with_origins(path, fitted)
     except ScenarioError as exc:
         fail(str(exc))
-    return scenario, fitted, origins
+    return scenario, files, origins
 
 
 @app.command()
 def validate(scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")]) -> None:
-    """Check scenario files; exit 0 when all are valid, 2 otherwise."""
+    """Check scenario files; exit 0 when all are valid, 2 otherwise. A file of fitted values (written by
+    sim calibrate) is checked with the scenario it belongs to."""
+    from simulator.calibrate.store import fit_owner
     from simulator.errors import ScenarioError
 
     bad = 0
     for path in scenarios:
+        owner = fit_owner(path)
         try:
-            simulator.load_scenario(path)
-            typer.echo(f"{path}: ok")
+            simulator.load_scenario(owner or path)
+            typer.echo(f"{path}: ok" + (f" (fitted values of {owner.name}, checked with it)" if owner else ""))
         except ScenarioError as exc:
             typer.echo(str(exc), err=True)
             bad += 1
@@ -451,15 +479,18 @@ def calibrate(
     outdir: Annotated[
         Path | None, typer.Option("-o", "--outdir", help="Folder for calibration.csv \\[default: results/NAME-calibration].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a non-empty output folder and this scenario's own earlier fit.")
+    ] = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Fit the scenario's free parameters to its targets; store the fitted values beside the scenario."""
+    """Fit the scenario's free parameters to its targets; store the fitted values in the file its
+    calibration.fitted names (never another scenario's fit; its own earlier fit only with --force)."""
     from simulator.calibrate import run_calibration
     from simulator.io.writers import OutputExists, write_atomic_dir
 
     loaded, outdir = _calibration_start(scenario, outdir, force, "calibration")
-    done = _fitting(loaded, quiet, lambda tick: run_calibration(scenario, progress=tick))
+    done = _fitting(loaded, quiet, lambda tick: run_calibration(scenario, progress=tick, force=force))
 
     def fill(tmp: Path) -> None:
         done.table.to_csv(tmp / "calibration.csv", index=False)
@@ -519,7 +550,7 @@ def backtest(
 
 def _calibration_start(scenario: Path, outdir: Path | None, force: bool, suffix: str):
     """(the scenario, the output folder) for calibrate and backtest; one line and exit 2 when either is unusable."""
-    loaded = _load(scenario)
+    loaded = _load(scenario, fitted=False)  # its fitted file may not exist yet
     if loaded.calibration is None:
         fail(f"{scenario}: no calibration block (expected calibration: parameters and targets, see docs/calibration.md)")
     outdir = outdir or Path("results") / f"{loaded.name}-{suffix}"
@@ -946,7 +977,7 @@ def _retirement_policy(path: Path | None):
         fail(str(exc))
 
 
-def main() -> None:
+def entry() -> None:
     """The ``sim`` console script (and ``python -m simulator.cli``): :data:`app`, with dask kept out of the
     process for every command but ``sweep``. They compute with numpy and numba; xarray only probes for
     dask (its arrays, its scheduler when writing NetCDF), and importing dask, dask.array and distributed
@@ -959,4 +990,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(entry())

@@ -28,3 +28,8 @@ class ScenarioError(Exception):
         self.key_path = key_path or "(root)"
         self.message = message
         super().__init__(f"{self.file}:{self.line}: {self.key_path}: {self.message}")
+
+
+class StaleFitWarning(UserWarning):
+    """A fitted-value file whose recorded scenario hash no longer matches its scenario: the scenario was
+    edited after ``sim calibrate`` (the CLI prints it as one line on stderr)."""

@@ -40,6 +40,7 @@ def test_calibration_reproduces_targets_and_is_deterministic(workdir) -> None:
     done = run_calibration(workdir / "jiangxi.yaml")
     table, fitted = done.table, done.fitted
     first = yaml.safe_load(fitted.read_text(encoding="utf-8"))
+    assert first["scenario_file"] == "jiangxi.yaml"
     fitted_rows = table[~table["source"].str.startswith("plan target")]
     assert len(fitted_rows) == len(simulator.load_scenario(workdir / "jiangxi.yaml", fitted=False).calibration.targets)
     assert (fitted_rows["rel_error"].abs() < 0.02).all(), fitted_rows
@@ -47,7 +48,7 @@ def test_calibration_reproduces_targets_and_is_deterministic(workdir) -> None:
     assert list(done.parameters["key"]) == ["employee_pension.coverage", "employee_pension.initial.average_pension"]
     assert (done.parameters["sd"] >= 0).all() and done.parameters["identified"].all()
 
-    again = run_calibration(workdir / "jiangxi.yaml").fitted
+    again = run_calibration(workdir / "jiangxi.yaml", force=True).fitted
     assert yaml.safe_load(again.read_text(encoding="utf-8"))["values"] == first["values"]
 
     # the next run uses the fitted values: the plan's 2020 insured (1167万, seeds 專欄1) within 2%
@@ -106,3 +107,97 @@ def test_child_values_win_over_the_parents_fitted_value_for_the_same_date(workdi
     )
     child = simulator.load_scenario(workdir / "child.yaml")
     assert dict(child.employee_pension.coverage.values)[__import__("datetime").date(2020, 7, 1)] == 0.5
+
+
+# ---------------------------------------------------------------- fitted files that cannot go missing or stale
+
+
+def _line_of(path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def test_a_named_fitted_file_that_is_missing_is_an_error(tmp_path) -> None:
+    """A copy of a scenario without its fitted file does not silently run unfitted."""
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    copy = tmp_path / "jiangxi.yaml"
+    shutil.copy(SCENARIOS / "jiangxi.yaml", copy)
+    with pytest.raises(ScenarioError) as caught:
+        simulator.load_scenario(copy)
+    assert caught.value.line == _line_of(copy, "fitted: jiangxi.fitted.yaml")
+    assert caught.value.key_path == "calibration.fitted"
+    assert f"jiangxi.fitted.yaml: no such file beside jiangxi.yaml (fit it with: sim calibrate {copy}" in caught.value.message
+    simulator.load_scenario(copy, fitted=False)  # what sim calibrate reads
+    result = CliRunner().invoke(app, ["run", str(copy), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
+def test_an_edited_scenario_warns_that_its_fit_is_stale(tmp_path) -> None:
+    """The fitted file records the scenario's sha256: an edit that changes the scenario (not a comment) gives
+    one warning line saying how to refit; the values are still used."""
+    import warnings
+
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+    from simulator.errors import StaleFitWarning
+
+    for name in ("jiangxi.yaml", "jiangxi.fitted.yaml", "jiangxi_pre_reform.yaml"):
+        shutil.copy(SCENARIOS / name, tmp_path / name)
+    scenario = tmp_path / "jiangxi.yaml"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fitted = simulator.load_scenario(scenario)  # as shipped: not stale
+        scenario.write_text(scenario.read_text(encoding="utf-8") + "# a comment changes nothing\n", encoding="utf-8")
+        simulator.load_scenario(scenario)
+    text = scenario.read_text(encoding="utf-8").replace("\nhorizon: 2100", "\nhorizon: 2099", 1)
+    assert "horizon: 2099" in text
+    scenario.write_text(text, encoding="utf-8")
+    for path in (scenario, tmp_path / "jiangxi_pre_reform.yaml"):  # the child uses the parent's fit
+        with pytest.warns(StaleFitWarning, match=r"jiangxi.fitted.yaml is stale: .* Refit: sim calibrate .*jiangxi.yaml --force"):
+            edited = simulator.load_scenario(path)
+    assert edited.employee_pension.coverage == fitted.employee_pension.coverage  # the fitted values still apply
+    result = CliRunner().invoke(app, ["validate", str(scenario), str(tmp_path / "jiangxi_pre_reform.yaml")])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("warning: ") and "is stale" in lines[0]  # once per command
+
+
+def test_calibrate_never_replaces_another_scenarios_fit_nor_its_own_without_force(workdir) -> None:
+    """Refused before any fitting, the file untouched: its own earlier fit (without force), the fit of
+    another scenario file that names the same file (a copy beside it), and an inherited calibration.fitted."""
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+    from simulator.errors import StaleFitWarning
+
+    fitted = workdir / "jiangxi.fitted.yaml"
+    shutil.copy(SCENARIOS / "jiangxi.fitted.yaml", fitted)  # written_by: sim calibrate scenarios/jiangxi.yaml
+    before = fitted.read_bytes()
+    with pytest.raises(ScenarioError, match="jiangxi.fitted.yaml exists \\(use --force to refit and replace it\\)"):
+        run_calibration(workdir / "jiangxi.yaml")
+    shutil.copy(workdir / "jiangxi.yaml", workdir / "copy.yaml")
+    for force in (False, True):
+        with pytest.raises(ScenarioError, match="holds the fit of jiangxi.yaml, another scenario"):
+            run_calibration(workdir / "copy.yaml", force=force)
+    with pytest.raises(ScenarioError, match="is the fit of jiangxi.yaml .* give jiangxi_pre_reform.yaml a calibration.fitted of its own"):
+        with pytest.warns(StaleFitWarning):  # the shipped fit, of the shipped jiangxi.yaml, not of this smaller one
+            run_calibration(workdir / "jiangxi_pre_reform.yaml", force=True)
+    refused = CliRunner().invoke(app, ["calibrate", str(workdir / "copy.yaml"), "-o", str(workdir / "cal"), "--force"])
+    assert refused.exit_code == 2 and "another scenario" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    assert fitted.read_bytes() == before
+
+
+def test_validate_checks_fitted_files_with_their_scenario() -> None:
+    """`sim validate scenarios/*.yaml` takes the fitted files in its stride: each is checked with its scenario."""
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    files = sorted(SCENARIOS.glob("*.yaml"))
+    result = CliRunner().invoke(app, ["validate", *map(str, files)])
+    assert result.exit_code == 0, result.output
+    fitted = [f for f in files if f.name.endswith(".fitted.yaml")]
+    assert fitted and all(f"{f}: ok (fitted values of {f.name.replace('.fitted', '')}, checked with it)" in result.stdout for f in fitted)

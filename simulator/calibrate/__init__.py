@@ -19,19 +19,32 @@ class Calibrated:
     fitted: Path | None  # the fitted-values file written beside the scenario (None for a backtest)
 
 
-def run_calibration(path: str | Path, progress: Callable[[int], None] | None = None) -> Calibrated:
-    """Fit, write the fitted values beside the scenario, and return the tables and the file."""
+def run_calibration(path: str | Path, progress: Callable[[int], None] | None = None, force: bool = False) -> Calibrated:
+    """Fit, write the fitted values beside the scenario, and return the tables and the file. The file
+    must be the scenario's own (named in it, not another scenario's fit); an earlier fit is replaced
+    only with ``force`` (:func:`simulator.calibrate.store.check_fit_target`, checked before fitting)."""
+    import os
+
     from simulator.calibrate.fit import calibrate
-    from simulator.calibrate.store import calibration_table, fitted_document, parameter_table, plan_target_rows, write_fitted
+    from simulator.calibrate.store import (
+        calibration_table,
+        check_fit_target,
+        fitted_document,
+        parameter_table,
+        plan_target_rows,
+        write_fitted,
+    )
     from simulator.model.projection import project
     from simulator.scenario.load import load_with_origins
 
     path = Path(path)
     uncalibrated, origins, _ = load_with_origins(path, fitted=False)
-    fit = calibrate(path, progress=progress)
-    declared_in = origins[("calibration", "fitted")][0]
+    declared_in, line = origins[("calibration", "fitted")]
     target = declared_in.parent / uncalibrated.calibration.fitted
-    write_fitted(fitted_document(fit, uncalibrated, f"sim calibrate {path}"), target)
+    check_fit_target(target, path, declared_in, line, force)
+    fit = calibrate(path, progress=progress)
+    relative = os.path.relpath(path.resolve(), target.parent.resolve())
+    write_fitted(fitted_document(fit, uncalibrated, f"sim calibrate {path}", relative), target)
     rows = fit.rows + plan_target_rows(fit.scenario, project(fit.scenario))
     return Calibrated(calibration_table(rows), parameter_table(fit.parameters), target)
 

@@ -11,6 +11,7 @@ import pandas as pd
 import yaml
 
 from simulator.calibrate.fit import Fit
+from simulator.errors import ScenarioError
 from simulator.scenario.load import scenario_hash
 from simulator.scenario.schema import Scenario
 from simulator.version import __version__
@@ -19,8 +20,9 @@ COLUMNS = ["region", "scheme", "year", "variable", "target", "model", "rel_error
 PARAMETER_COLUMNS = ["key", "at", "value", "lower", "upper", "sd", "at_bound", "identified"]
 
 
-def fitted_document(fit: Fit, uncalibrated: Scenario, command: str) -> dict[str, Any]:
-    """The YAML written beside the scenario; only ``values`` is merged into the scenario."""
+def fitted_document(fit: Fit, uncalibrated: Scenario, command: str, scenario_file: str) -> dict[str, Any]:
+    """The YAML written beside the scenario (``scenario_file``: its path relative to the fitted file);
+    only ``values`` is merged into the scenario."""
     values: dict[str, Any] = {}
     for (key, at), value in fit.values.items():
         *parents, last = key.split(".")
@@ -36,12 +38,53 @@ def fitted_document(fit: Fit, uncalibrated: Scenario, command: str) -> dict[str,
         "date": dt.date.today().isoformat(),
         "simulator_version": __version__,
         "scenario": uncalibrated.name,
+        "scenario_file": scenario_file,
         "scenario_sha256": scenario_hash(uncalibrated),
         "optimizer": f"scipy.optimize.least_squares (trf), {fit.evaluations} batched runs: {fit.status}",
         "fit": [{k: (float(v) if isinstance(v, float) else v) for k, v in row.items()} for row in fit.rows],
         "parameters": fit.parameters,
         "values": values,
     }
+
+
+def check_fit_target(target: Path, scenario: Path, declared_in: Path, line: int, force: bool) -> None:
+    """Raise :class:`ScenarioError` (before any fitting) unless ``sim calibrate scenario`` may write its
+    fitted values to ``target``: the scenario must name the file itself (not inherit it), the file must
+    not hold another scenario file's fit, and its own earlier fit is replaced only with ``force``."""
+    if declared_in.resolve() != Path(scenario).resolve():
+        raise ScenarioError(
+            scenario, 1, "calibration.fitted",
+            f"{target.name} is the fit of {declared_in.name} (named there, at line {line}): give {Path(scenario).name} "
+            "a calibration.fitted of its own",
+        )  # fmt: skip
+    if not target.exists():
+        return
+    owner = fit_owner(target)
+    if owner is not None and owner.resolve() != Path(scenario).resolve():
+        raise ScenarioError(
+            scenario, line, "calibration.fitted",
+            f"{target.name} holds the fit of {owner.name}, another scenario (name another file; never replaced)",
+        )  # fmt: skip
+    if not force:
+        raise ScenarioError(scenario, line, "calibration.fitted", f"{target.name} exists (use --force to refit and replace it)")
+
+
+def fit_owner(file: Path) -> Path | None:
+    """The scenario file whose fit ``file`` holds: its ``scenario_file`` (relative to it), else the file
+    named by its ``written_by`` command (by name, beside it); None when it names neither or is not a
+    file of fitted values (a mapping with ``values``)."""
+    try:
+        # every scalar a string: only the keys matter here (a bad date in a scenario is load_scenario's to report)
+        document = yaml.load(Path(file).read_text(encoding="utf-8"), Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(document, dict) or "values" not in document:
+        return None
+    file = Path(file)
+    if isinstance(document.get("scenario_file"), str):
+        return file.parent / document["scenario_file"]
+    command = str(document.get("written_by", "")).split()
+    return file.parent / Path(command[-1]).name if command[:2] == ["sim", "calibrate"] and len(command) > 2 else None
 
 
 def write_fitted(document: dict[str, Any], path: Path) -> None:

@@ -8,6 +8,8 @@ parameter's schedule is amended date by date), anything else is replaced whole.
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,31 +20,55 @@ Origins = dict[KeyPath, tuple[Path, int]]
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
-def resolve_extends(path: Path, apply_fitted: bool = True) -> tuple[dict[str, Any], Origins, list[Path]]:
+@dataclass(frozen=True)
+class Fit:
+    """A fitted-value file merged into the scenario ``owner`` that names it: the scenario sha256 it
+    records and ``unfitted``, the owner's merged mapping before the fitted values (to check the hash)."""
+
+    file: Path
+    owner: Path
+    recorded_sha256: str | None
+    unfitted: dict[str, Any]
+
+
+def resolve_extends(
+    path: Path, apply_fitted: bool = True, fits: list[Fit] | None = None
+) -> tuple[dict[str, Any], Origins, list[Path]]:
     """Return the merged mapping (without ``extends``), ``{key_path: (file, line)}`` and the
     fitted-value files merged in. A file that declares ``calibration.fitted`` gets the
-    ``values`` of that file merged on top of itself (before any child), when the file exists;
-    ``apply_fitted=False`` skips it for ``path`` itself (``sim calibrate`` fits from scratch)."""
+    ``values`` of that file merged on top of itself (before any child); a named file that does not
+    exist is an error. ``apply_fitted=False`` skips it for ``path`` itself (``sim calibrate`` fits
+    from scratch). ``fits`` collects a :class:`Fit` per fitted file merged."""
     fitted: list[Path] = []
-    data, origins = _resolve(path, (), fitted, apply_fitted)
+    data, origins = _resolve(path, (), fitted, apply_fitted, fits)
     return data, origins, fitted
 
 
-def _resolve(path: Path, chain: tuple[Path, ...], fitted: list[Path], apply_fitted: bool = True) -> tuple[dict[str, Any], Origins]:
-    data, origins = _own(path, chain, fitted)
+def _resolve(
+    path: Path, chain: tuple[Path, ...], fitted: list[Path], apply_fitted: bool = True, fits: list[Fit] | None = None
+) -> tuple[dict[str, Any], Origins]:
+    data, origins = _own(path, chain, fitted, fits)
     calibration = data.get("calibration")
     declared = ("calibration", "fitted") in origins and origins[("calibration", "fitted")][0] == path
     if apply_fitted and declared and isinstance(calibration, dict) and isinstance(calibration.get("fitted"), str):
         file = path.parent / calibration["fitted"]
-        if file.is_file():
-            values, lines = read_yaml(file)
-            top = values.get("values")
-            if not isinstance(top, dict):
-                raise ScenarioError(file, 1, "values", "missing (expected the fitted values written by sim calibrate)")
-            top_origins = {k[1:]: (file, line) for k, line in lines.items() if k[:1] == ("values",)}
-            _into_schedules(data, top, top_origins, ())
-            _merge(data, origins, top, top_origins, ())
-            fitted.append(file)
+        if not file.is_file():
+            raise ScenarioError(
+                path, origins[("calibration", "fitted")][1], "calibration.fitted",
+                f"{calibration['fitted']}: no such file beside {path.name} (fit it with: sim calibrate {path}; or remove "
+                "the key to run without fitted values)",
+            )  # fmt: skip
+        values, lines = read_yaml(file)
+        top = values.get("values")
+        if not isinstance(top, dict):
+            raise ScenarioError(file, 1, "values", "missing (expected the fitted values written by sim calibrate)")
+        if fits is not None:
+            recorded = values.get("scenario_sha256")
+            fits.append(Fit(file, path, recorded if isinstance(recorded, str) else None, copy.deepcopy(data)))
+        top_origins = {k[1:]: (file, line) for k, line in lines.items() if k[:1] == ("values",)}
+        _into_schedules(data, top, top_origins, ())
+        _merge(data, origins, top, top_origins, ())
+        fitted.append(file)
     return data, origins
 
 
@@ -63,7 +89,7 @@ def _into_schedules(data: Any, top: dict, top_origins: Origins, path: KeyPath) -
             _into_schedules(here, value, top_origins, child)
 
 
-def _own(path: Path, chain: tuple[Path, ...], fitted: list[Path]) -> tuple[dict[str, Any], Origins]:
+def _own(path: Path, chain: tuple[Path, ...], fitted: list[Path], fits: list[Fit] | None) -> tuple[dict[str, Any], Origins]:
     data, lines = read_yaml(path)
     origins: Origins = {k: (path, line) for k, line in lines.items()}
     parents = data.pop("extends", None)
@@ -84,7 +110,7 @@ def _own(path: Path, chain: tuple[Path, ...], fitted: list[Path]) -> tuple[dict[
         if parent.resolve() in chain or parent.resolve() == path.resolve():
             cycle = " -> ".join(p.name for p in (*chain, path.resolve(), parent.resolve()))
             raise ScenarioError(path, item_line, "extends", f"extends cycle {cycle} (expected a chain without loops)")
-        pdata, porigins = _resolve(parent, (*chain, path.resolve()), fitted)
+        pdata, porigins = _resolve(parent, (*chain, path.resolve()), fitted, fits=fits)
         _merge(merged, merged_origins, pdata, porigins, ())
     origins = {k: v for k, v in origins.items() if k[:1] != ("extends",)}
     _merge(merged, merged_origins, data, origins, ())

@@ -11,8 +11,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.errors import ScenarioError
-from simulator.scenario.extends import DATA_DIR, Origins, locate, resolve_extends
+from simulator.errors import ScenarioError, StaleFitWarning, display_path
+from simulator.scenario.extends import DATA_DIR, Fit, Origins, locate, resolve_extends
 from simulator.scenario.params import Dated, parse_date
 from simulator.scenario.schema import Retirement, Scenario
 
@@ -27,9 +27,34 @@ def load_scenario(path: str | os.PathLike[str], fitted: bool = True) -> Scenario
 
 
 def load_with_origins(path: str | os.PathLike[str], fitted: bool = True) -> tuple[Scenario, Origins, list[Path]]:
-    """The scenario, where each key came from, and the fitted-value files merged in."""
-    data, origins, files = resolve_extends(Path(path), apply_fitted=fitted)
-    return _validate(Scenario, data, origins, ()), origins, files
+    """The scenario, where each key came from, and the fitted-value files merged in. A fitted file
+    whose recorded scenario sha256 is not that of its scenario as it is now gives a
+    :class:`~simulator.errors.StaleFitWarning` (its values are still used)."""
+    fits: list[Fit] = []
+    data, origins, files = resolve_extends(Path(path), apply_fitted=fitted, fits=fits)
+    scenario = _validate(Scenario, data, origins, ())
+    for fit in fits:
+        _check_fit(fit)
+    return scenario, origins, files
+
+
+def _check_fit(fit: Fit) -> None:
+    """Warn when ``fit`` was made for another version of its scenario."""
+    import warnings
+
+    try:
+        now = scenario_hash(Scenario.model_validate(fit.unfitted))
+    except ValidationError:  # only valid with its fitted values: the fit cannot be checked, nor refitted
+        return
+    if fit.recorded_sha256 != now:
+        owner, file = display_path(fit.owner), display_path(fit.file)
+        warnings.warn(
+            StaleFitWarning(
+                f"{file} is stale: it was fitted to another version of {owner} (scenario sha256 differs); its values "
+                f"are used. Refit: sim calibrate {owner} --force"
+            ),
+            stacklevel=3,
+        )
 
 
 def load_retirement_policy(path: str | os.PathLike[str] | None = None) -> Retirement:
