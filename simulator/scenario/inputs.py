@@ -76,15 +76,22 @@ def scenario_inputs(scenario: Scenario, origins: dict[KeyPath, tuple[Path, int]]
         if key not in SKIP and value is not None:
             _walk((key,), value, found, "")
     texts = _Texts(origins, fitted_files)
+    in_fitted = {f: Path(f).resolve() in fitted_files for f in {f for f, _ in origins.values()}}
+    written_under = _prefixes(origins)  # a key path with some key written at or below it
+    fitted_under = _prefixes([p for p, (f, _) in origins.items() if in_fitted[f]])
     out = []
     for path, value, own in found:
         file, line = texts.where(path)
-        is_fitted = any(p[: len(path)] == path and Path(f).resolve() in fitted_files for p, (f, _) in origins.items())
-        written = any(p[: len(path)] == path for p in origins)
+        is_fitted, written = path in fitted_under, path in written_under
         source = _join(own, texts.comments(path, bool(own))) or texts.inherited(path, data) if written else DEFAULT
         status = "assumption" if not written else status_of(source, is_fitted)
         out.append(Input(".".join(path), _value_text(value), status, source, str(file), line))
     return out
+
+
+def _prefixes(paths) -> set[KeyPath]:
+    """Every leading part of each key path (the path itself included)."""
+    return {path[:n] for path in paths for n in range(1, len(path) + 1)}
 
 
 def moves_headline(key: str, schemes: Sequence[str]) -> bool:
@@ -211,7 +218,12 @@ class _Texts:
     """Where each input is written in the scenario's own files (not the fitted ones) and its comments."""
 
     def __init__(self, origins: dict[KeyPath, tuple[Path, int]], fitted: set[Path]) -> None:
-        self.origins = {k: v for k, v in origins.items() if Path(v[0]).resolve() not in fitted}
+        own = {f: Path(f).resolve() not in fitted for f in {f for f, _ in origins.values()}}
+        self.origins = {k: v for k, v in origins.items() if own[v[0]]}
+        self.files_under: dict[KeyPath, set[Path]] = {}  # the files that write some key at or below a path
+        for key, (file, _) in self.origins.items():
+            for n in range(1, len(key) + 1):
+                self.files_under.setdefault(key[:n], set()).add(Path(file))
 
     def where(self, path: KeyPath) -> tuple[Path | str, int]:
         """The file and line of ``path``'s key (for a key only a fitted file set, the line of its first
@@ -219,8 +231,7 @@ class _Texts:
         if path in self.origins:
             return self.origins[path]
         for n in range(len(path), 0, -1):  # the scenario file holds it too, a fitted file gave its value
-            files = {Path(v[0]) for k, v in self.origins.items() if k[:n] == path[:n]}
-            for file in sorted(files):
+            for file in sorted(self.files_under.get(path[:n], ())):
                 line = _find(file, path)
                 if line:
                     return file, line
@@ -231,7 +242,7 @@ class _Texts:
         (``documented``: it has a source of its own); the block right above it when that block is not
         the key above's (:meth:`_opens`)."""
         file, line = self.where(path)
-        if not file or not any(k[: len(path)] == path for k in self.origins):
+        if not file or path not in self.files_under:
             return ""
         file, lines = Path(file), _lines(Path(file))
         indent = _indent(lines[line - 1])

@@ -19,7 +19,7 @@ from simulator.errors import ScenarioError
 KeyPath = tuple[str, ...]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when installed: the same nodes, faster
     """SafeLoader without the implicit timestamp resolver."""
 
 
