@@ -157,8 +157,11 @@ def _project_draw(
         o[OTHERS] = o_n
         o[DEATHS] = deaths
         o[RETIRED] = retired
-    end_people[di] = x
-    end_pay[di] = w
+    for l in range(L):
+        for s in range(S):
+            for a in range(A):  # cell by cell: an array slice assignment compiles numba's shape-error message, 2 s once
+                end_people[di, l, s, a] = x[l, s, a]
+                end_pay[di, l, s, a] = w[l, s, a]
     end_others[di, 0] = o_n
     end_others[di, 1] = o_w
 
