@@ -82,3 +82,30 @@ def one_line_error(result) -> str:
     assert len(lines) == 1, result.stderr
     assert result.stdout == "", result.stdout
     return lines[0]
+
+
+def printed(grid, width: int | None) -> str:
+    """``grid`` as printed on a terminal ``width`` columns wide (None: into a file)."""
+    from rich.console import Console
+
+    from simulator.io.tables import print_grid
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width or 80, force_terminal=width is not None, color_system=None)
+    print_grid(grid, console)
+    return buffer.getvalue()
+
+
+def assert_whole_numbers(grid, text: str, width: int | None) -> None:
+    """Every value of ``grid`` is printed whole (on one line, as a token), no line is wider than the
+    terminal, and nothing is cut with an ellipsis."""
+    from rich.cells import cell_len
+
+    assert "…" not in text
+    if width is not None:
+        assert max(cell_len(line.rstrip()) for line in text.splitlines()) <= width
+    tokens = set(text.replace("|", " ").split())
+    for row in grid.rows:
+        for cell in row[grid.keys + grid.left :] if row else ():
+            for token in cell.split():
+                assert token in tokens, (width, cell)

@@ -11,7 +11,7 @@ from simulator.cli import app
 from simulator.io.compare import compare_table, unique_labels
 from simulator.io.writers import write_results
 from tests.conftest import SCENARIOS
-from tests.outputs_support import assert_drawn, one_line_error, results, with_extra_scheme
+from tests.outputs_support import assert_drawn, assert_whole_numbers, one_line_error, printed, results, with_extra_scheme
 
 runner = CliRunner()
 
@@ -132,3 +132,24 @@ def test_compare_refuses_a_non_empty_folder(tmp_path) -> None:
     folder = write_results(results(), tmp_path / "baseline")
     line = one_line_error(runner.invoke(app, ["compare", str(folder), str(folder), "-o", str(folder)]))
     assert "not empty" in line
+
+
+@pytest.mark.parametrize("width", [None, 200, 100, 60, 30])
+def test_five_scenarios_never_cut_a_number(width) -> None:
+    """Five scenarios side by side (ten value columns): whole into a file, split or long on a terminal."""
+    from simulator.io.compare import compare_grid
+
+    a, b = results("jiangxi"), results("jiangxi_pre_reform")
+    datasets = {f"{name}{i}": ds for i, (name, ds) in enumerate([("jiangxi", a), ("pre", b), ("jiangxi", a), ("pre", b), ("jiangxi", a)])}
+    grid = compare_grid(compare_table(datasets), datasets)
+    assert len(grid.header) == 2 + 5 + 4
+    assert_whole_numbers(grid, printed(grid, width), width)
+
+
+def test_compare_in_chinese() -> None:
+    from simulator.io.compare import compare_grid
+
+    datasets = {"jiangxi": results("jiangxi"), "pre": results("jiangxi_pre_reform")}
+    text = printed(compare_grid(compare_table(datasets), datasets, "zh"), None)
+    for term in ("城镇职工基本养老保险", "累计结余（亿元）", "制度赡养比", "至2100年", "现值按基金收益率"):
+        assert term in text, term

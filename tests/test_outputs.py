@@ -29,7 +29,7 @@ from simulator.io.writers import (
     write_results,
 )
 from tests.conftest import ROOT
-from tests.outputs_support import assert_drawn, one_line_error, results
+from tests.outputs_support import assert_drawn, assert_whole_numbers, one_line_error, printed, results
 
 runner = CliRunner()
 
@@ -207,33 +207,6 @@ def test_atomic_file_replaces_only_when_forced_and_complete(tmp_path) -> None:
 # ---------------------------------------------------------------- headline table and progress
 
 
-def _printed(grid, width: int | None) -> str:
-    """``grid`` as printed on a terminal ``width`` columns wide (None: into a file)."""
-    from rich.console import Console
-
-    from simulator.io.tables import print_grid
-
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width or 80, force_terminal=width is not None, color_system=None)
-    print_grid(grid, console)
-    return buffer.getvalue()
-
-
-def _assert_whole_numbers(grid, text: str, width: int | None) -> None:
-    """Every value of ``grid`` is printed whole (on one line, as a token), no line is wider than the
-    terminal, and nothing is cut with an ellipsis."""
-    from rich.cells import cell_len
-
-    assert "…" not in text
-    if width is not None:
-        assert max(cell_len(line.rstrip()) for line in text.splitlines()) <= width
-    tokens = set(text.replace("|", " ").split())
-    for row in grid.rows:
-        for cell in row[grid.keys + grid.left :] if row else ():
-            for token in cell.split():
-                assert token in tokens, (width, cell)
-
-
 @given(st.integers(min_value=12, max_value=220))
 @settings(max_examples=25, deadline=None)
 def test_headline_never_cuts_a_number(width: int) -> None:
@@ -243,7 +216,7 @@ def test_headline_never_cuts_a_number(width: int) -> None:
     from tests.outputs_support import with_extra_scheme
 
     grid = headline_grid(with_extra_scheme(results()))
-    _assert_whole_numbers(grid, _printed(grid, width), width)
+    assert_whole_numbers(grid, printed(grid, width), width)
 
 
 def test_headline_labels_and_a_file_gets_the_whole_table() -> None:
@@ -251,8 +224,8 @@ def test_headline_labels_and_a_file_gets_the_whole_table() -> None:
     from tests.outputs_support import with_extra_scheme
 
     grid = headline_grid(with_extra_scheme(results()))
-    text = _printed(grid, None)
-    _assert_whole_numbers(grid, text, None)
+    text = printed(grid, None)
+    assert_whole_numbers(grid, text, None)
     table = text.split("\n\n")[0]
     for label in (
         "contributors (万人)",
@@ -274,7 +247,7 @@ def test_headline_labels_and_a_file_gets_the_whole_table() -> None:
 def test_headline_in_chinese() -> None:
     from simulator.io.tables import headline_grid
 
-    text = _printed(headline_grid(results(), "zh"), 200)
+    text = printed(headline_grid(results(), "zh"), 200)
     for term in ("缴费人数", "离退休人数", "制度赡养比", "累计结余", "当期收支差", "城镇职工基本养老保险", "基金于"):
         assert term in text, term
 
