@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 import xarray as xr
 from typer.testing import CliRunner
 
@@ -53,3 +54,20 @@ def test_python_api_matches(jiangxi_path) -> None:
     ds = simulator.run(jiangxi_path)
     scenario = simulator.load_scenario(jiangxi_path)
     assert ds.attrs["scenario_sha256"] == simulator.run(scenario).attrs["scenario_sha256"]
+
+
+@pytest.mark.parametrize(("argv", "blocked"), [(["sim", "run", "x.yaml"], True), (["sim", "sweep", "spec.yaml"], False)])
+def test_the_console_script_keeps_dask_out_but_for_sweep(monkeypatch, argv: list[str], blocked: bool) -> None:
+    """`sim` marks dask absent (xarray's probes for it then answer at once) except for `sim sweep`, which runs on it."""
+    import sys
+
+    import simulator.cli as cli
+
+    seen = {}
+    monkeypatch.setattr(sys, "argv", argv)
+    for name in ("dask", "distributed"):  # absent for the test, as they were before it afterwards
+        monkeypatch.setitem(sys.modules, name, None)
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(cli, "app", lambda: seen.update({n: n in sys.modules and sys.modules[n] is None for n in ("dask", "distributed")}))
+    cli.entry()
+    assert seen == {"dask": blocked, "distributed": blocked}
