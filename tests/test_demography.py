@@ -280,10 +280,24 @@ def test_bad_demography_keys(tmp_path, changes: dict, key: str, words: list[str]
     assert all(w in err.value.message for w in words), str(err.value)
 
 
-def test_out_migration_beyond_the_population_is_an_error(tmp_path) -> None:
+def test_out_migration_beyond_the_population_is_a_load_error(tmp_path) -> None:
+    """Class: net out-migration larger than the base population (found by sim validate)."""
     path = _variant(tmp_path, SCENARIOS / "jiangxi.yaml", {"demography": {"migration": {"net": {2030: -60_000_000}}}})
-    with pytest.raises(ValueError, match="demography.migration.net: net migration in 2030"):
+    with pytest.raises(ScenarioError) as err:
+        simulator.load_scenario(path)
+    assert err.value.key_path == "demography.migration.net.2030" and err.value.line > 1
+    assert "more than the base population" in err.value.message
+
+
+def test_out_migration_that_empties_an_age_group_later_is_an_input_error(tmp_path) -> None:
+    """Class: net out-migration that empties an age group only after some years: the projection's
+    first step finds it and names the parameter (the CLI points at its file and line)."""
+    from simulator.errors import InputError
+
+    path = _variant(tmp_path, SCENARIOS / "jiangxi.yaml", {"demography": {"migration": {"net": {2030: -3_000_000}}}})
+    with pytest.raises(InputError, match="net migration in 20[2-9][0-9] removes more") as err:
         population_dataset(simulator.load_scenario(path))
+    assert err.value.key_path == "demography.migration.net"
 
 
 # ---------------------------------------------------------------- plot

@@ -14,6 +14,10 @@ from simulator.scenario.params import Dated, Strict
 
 P = TypeVar("P")
 
+CENSUS_BASE_YEARS = (2010, 2020)
+"""Base years a census-based base population supports: the 2010 census aged forward to 2020,
+raked to the 2020 census, reverse-survived to earlier years (``simulator.model.demography.base``)."""
+
 
 def _demographic(lower: float | None, upper: float | None, what: str, linear: bool = False):
     """A dated parameter in [lower, upper] that follows no wage or price index

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from simulator.scenario.params import Amount, Growth, Rate, Strict, Uprating
+from simulator.scenario.params import WHOLE, Amount, Growth, Rate, Strict, Uprating
 
 
 class Indexation(Strict):
@@ -24,7 +24,7 @@ class EmployeePensionPolicy(Strict):
     base_floor: float = Field(0.6, ge=0, le=1, description="contribution base floor, share of the average wage")
     base_cap: float = Field(3.0, ge=1, le=10, description="contribution base cap, share of the average wage")
     basic_accrual: float = Field(0.01, gt=0, le=0.05, description="basic pension per contribution year, share of the base")
-    account_divisors: dict[int, float] = Field(description="months of account pension by retirement age in years")
+    account_divisors: Annotated[dict[int, float], WHOLE] = Field(description="months of account pension by retirement age in years")
     divisor_source: str
     crediting_rate: Growth = Field(description="individual-account crediting rate (per year)")
     indexation: Indexation
