@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -15,17 +17,20 @@ import simulator
 
 
 def _is_usage_error(exc: BaseException) -> bool:
-    names = [c.__name__ for c in type(exc).__mro__]
-    return "UsageError" in names and "NoArgsIsHelpError" not in names
+    return "UsageError" in [c.__name__ for c in type(exc).__mro__]
 
 
 def _usage_exit(exc: BaseException) -> None:
-    """A usage error (unknown option, bad choice, missing argument) as one line on stderr, exit 2."""
+    """A usage error (unknown option, bad choice, missing argument or command) as one line on
+    stderr, exit 2."""
     ctx = getattr(exc, "ctx", None)
     where = ctx.command_path if ctx is not None else "sim"
     message = exc.format_message().replace("Value error, ", "")  # type: ignore[attr-defined]
-    typer.echo(f"{where}: {message} (see {where} --help)", err=True)
-    raise typer.Exit(2)
+    commands = getattr(getattr(ctx, "command", None), "commands", None)
+    if message.startswith("Missing command") and commands:
+        message = f"Missing command (expected one of: {', '.join(commands)})"
+    message = re.sub(r"\s*\n\s*", " ", message)  # click lists choices on separate lines
+    fail(f"{where}: {message} (see {where} --help)")
 
 
 class OneLineErrors(TyperGroup):
@@ -52,17 +57,19 @@ app = typer.Typer(
     cls=OneLineErrors,
     name="sim",
     help="Project China's social-insurance funds for one region, year by year.",
-    no_args_is_help=True,
+    no_args_is_help=False,  # a bare `sim` is a usage error of one line, not a page of help
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-calc = typer.Typer(help="Statutory calculators (retirement age, ...).", no_args_is_help=True)
+calc = typer.Typer(help="Statutory calculators (retirement age, ...).", no_args_is_help=False)
 app.add_typer(calc, name="calc")
 
 
 def fail(message: str) -> None:
-    """Print one line on stderr and exit with code 2 (bad input)."""
-    typer.echo(message, err=True)
+    """Print one line on stderr (control characters escaped, long input cut) and exit with code 2."""
+    from simulator.errors import one_line
+
+    typer.echo(one_line(str(message)), err=True)
     raise typer.Exit(2)
 
 
@@ -82,31 +89,59 @@ def main(
 
 
 def _load(path: Path):
-    return _load_with_fitted(path)[0]
+    return _load_full(path)[0]
 
 
-def _load_with_fitted(path: Path):
-    """(scenario, the fitted-value files merged into it); a bad file is one line and exit 2."""
+def _load_full(path: Path):
+    """(scenario, origins of its keys, the fitted-value files merged into it); a bad file is one
+    line and exit 2."""
     from simulator.errors import ScenarioError
     from simulator.scenario.load import load_with_origins
 
     try:
-        scenario, _, fitted = load_with_origins(path)
+        return load_with_origins(path)
     except ScenarioError as exc:
         fail(str(exc))
-    return scenario, fitted
+
+
+def _project(loaded, origins, fitted):
+    """Project a loaded scenario; a value the projection finds impossible (e.g. net out-migration
+    that empties an age group) is one line naming its file, line and key, and exit 2."""
+    from simulator.calibrate import calibration_summary
+    from simulator.errors import InputError, ScenarioError
+    from simulator.model.projection import project
+    from simulator.scenario.extends import locate
+
+    try:
+        return project(loaded, calibration=calibration_summary(fitted))  # records the fitted values used
+    except InputError as exc:
+        file, line, key = locate(origins, tuple(exc.key_path.split(".")))
+        fail(str(ScenarioError(file, line, key, exc.message)))
+
+
+@contextlib.contextmanager
+def _claimed(outdir: Path, force: bool, written_by: str):
+    """Claim the output folder before the work starts (see simulator.io.outdir); a refusal or a
+    file-system failure is one line and exit 2."""
+    from simulator.io.outdir import OutputError, OutputFolder
+
+    try:
+        with OutputFolder(outdir, force, written_by) as folder:
+            yield folder
+    except OutputError as exc:
+        fail(str(exc))
 
 
 @app.command()
 def validate(scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")]) -> None:
     """Check scenario files; exit 0 when all are valid, 2 otherwise."""
-    from simulator.errors import ScenarioError
+    from simulator.errors import ScenarioError, printable
 
     bad = 0
     for path in scenarios:
         try:
             simulator.load_scenario(path)
-            typer.echo(f"{path}: ok")
+            typer.echo(f"{printable(str(path))}: ok")
         except ScenarioError as exc:
             typer.echo(str(exc), err=True)
             bad += 1
@@ -161,14 +196,12 @@ def run(
 ) -> None:
     """Project a scenario and write results.nc, the summary table and the plots."""
     from simulator.io.progress import progress
-    from simulator.io.writers import OutputExists, provenance_attrs, write_results
+    from simulator.io.writers import fill_results, provenance_attrs
 
     if summary_format is SummaryFormat.parquet:
         _require("pyarrow", "--format parquet needs pyarrow (pip install pyarrow)")
-    loaded, fitted = _load_with_fitted(scenario)
+    loaded, origins, fitted = _load_full(scenario)
     outdir = outdir or Path("results") / loaded.name
-    if outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
     draw = not quiet if plots is None else plots
     written: list[str] = ["results.nc", f"summary.{summary_format.value}"]
 
@@ -179,19 +212,13 @@ def run(
         paths = write_plots(results, folder / "plots", lang.value)
         written.append(f"plots/ ({', '.join(p.name for p in paths)})")
 
-    with progress(f"projecting {loaded.name}", total=3 if draw else 2, quiet=quiet) as bar:
-        from simulator.calibrate import calibration_summary
-        from simulator.model.projection import project
-
-        results = project(loaded, calibration=calibration_summary(fitted))  # records the fitted values used
+    with _claimed(outdir, force, "sim run") as folder, progress(
+        f"projecting {loaded.name}", total=3 if draw else 2, quiet=quiet
+    ) as bar:
+        results = _project(loaded, origins, fitted)
         results.attrs.update(provenance_attrs(loaded, scenario))
         bar.advance("writing results")
-        try:
-            write_results(
-                results, outdir, force=force, summary_format=summary_format.value, extra=draw_plots if draw else None
-            )
-        except OutputExists as exc:
-            fail(str(exc))
+        folder.write(fill_results(results, summary_format.value, draw_plots if draw else None))
         bar.advance()
     if not quiet:
         from simulator.io.tables import print_headline
@@ -215,26 +242,21 @@ def calibrate(
     from simulator.calibrate.fit import MAX_ITERATIONS
     from simulator.errors import ScenarioError
     from simulator.io.progress import progress
-    from simulator.io.writers import OutputExists, write_atomic_dir
 
     loaded = _load(scenario)
     if loaded.calibration is None:
         fail(f"{scenario}: no calibration block (expected calibration: parameters and targets, see docs/calibration.md)")
     outdir = outdir or Path("results") / f"{loaded.name}-calibration"
-    if outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
     total = (MAX_ITERATIONS + 1) * (len(loaded.calibration.parameters) + 1)
-    with progress(f"calibrating {loaded.name}", total=total, quiet=quiet) as bar:
-        try:
-            table, fitted = run_calibration(scenario, progress=lambda _: bar.advance())
-        except ScenarioError as exc:
-            fail(str(exc))
-        except ValueError as exc:
-            fail(f"{scenario}: {exc}")
-    try:
-        write_atomic_dir(outdir, force, lambda tmp: table.to_csv(tmp / "calibration.csv", index=False))
-    except OutputExists as exc:
-        fail(str(exc))
+    with _claimed(outdir, force, "sim calibrate") as folder:
+        with progress(f"calibrating {loaded.name}", total=total, quiet=quiet) as bar:
+            try:
+                table, fitted = run_calibration(scenario, progress=lambda _: bar.advance())
+            except ScenarioError as exc:
+                fail(str(exc))
+            except ValueError as exc:
+                fail(f"{scenario}: {exc}")
+        folder.write(lambda tmp: table.to_csv(tmp / "calibration.csv", index=False))
     if not quiet:
         from simulator.io.tables import print_calibration
 
@@ -260,7 +282,7 @@ def plot(
 ) -> None:
     """Draw one plot from a results folder."""
     from simulator.io.plots import draw
-    from simulator.io.writers import OutputExists, atomic_file
+    from simulator.io.writers import OutputError, atomic_file
 
     ds = _read(results)
     output = output or Path(f"{ds.attrs['scenario']}_{kind.value}.png")
@@ -269,7 +291,7 @@ def plot(
     try:
         with atomic_file(output, force) as tmp:
             draw(kind.value, ds, tmp, lang.value, year)
-    except (OutputExists, ValueError) as exc:
+    except (OutputError, ValueError) as exc:
         fail(f"{results}: {exc}" if isinstance(exc, ValueError) else str(exc))
     if not quiet:
         typer.echo(f"wrote {output}")
@@ -289,25 +311,20 @@ def compare(
     quiet: QuietOption = False,
 ) -> None:
     """Key indicators of scenarios side by side, and their fund gaps overlaid."""
-    from simulator.io.compare import PLOT_FILE, TABLE_FILE, compare_table, rich_table, unique_labels, write_compare
+    from simulator.io.compare import PLOT_FILE, TABLE_FILE, compare_fill, compare_table, rich_table, unique_labels
     from simulator.io.progress import track
-    from simulator.io.writers import OutputExists
 
     if len(inputs) < 2:
         fail("sim compare: give two or more scenario files or results folders")
-    sources = [_load(p) if p.suffix.lower() in (".yaml", ".yml") else _read(p) for p in inputs]
-    labels = unique_labels([s.name if hasattr(s, "policy") else str(s.attrs["scenario"]) for s in sources])
+    sources = [_load_full(p) if p.suffix.lower() in (".yaml", ".yml") else _read(p) for p in inputs]
+    labels = unique_labels([s[0].name if isinstance(s, tuple) else str(s.attrs["scenario"]) for s in sources])
     outdir = outdir or Path("results") / ("compare_" + "_vs_".join(labels))
-    if outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
-    datasets = {}
-    for label, path, source in track(list(zip(labels, inputs, sources)), "running scenarios", quiet=quiet):
-        datasets[label] = simulator.run(path) if hasattr(source, "policy") else source
-    table = compare_table(datasets)
-    try:
-        write_compare(datasets, outdir, force, lang.value, table)
-    except OutputExists as exc:
-        fail(str(exc))
+    with _claimed(outdir, force, "sim compare") as folder:
+        datasets = {}
+        for label, source in track(list(zip(labels, sources)), "running scenarios", quiet=quiet):
+            datasets[label] = _project(*source) if isinstance(source, tuple) else source
+        table = compare_table(datasets)
+        folder.write(compare_fill(datasets, lang.value, table))
     if not quiet:
         from simulator.io.tables import console_for_tables
 
@@ -324,11 +341,11 @@ def report(
 ) -> None:
     """Write a self-contained report.html (tables and plots, no network) into a results folder."""
     from simulator.io.report import write_report
-    from simulator.io.writers import OutputExists, ResultsError
+    from simulator.io.writers import OutputError, ResultsError
 
     try:
         path = write_report(results, lang.value, force)
-    except (ResultsError, OutputExists) as exc:
+    except (ResultsError, OutputError) as exc:
         fail(str(exc))
     if not quiet:
         typer.echo(f"wrote {path}  (open in a browser: {path.resolve().as_uri()})")
@@ -356,6 +373,10 @@ class GroupName(str, Enum):
     F50 = "F50"
 
 
+BORN_YEARS = (1900, 2100)
+"""Birth years ``sim calc retirement`` accepts: people alive in the projection years."""
+
+
 @calc.command("retirement")
 def calc_retirement(
     group: Annotated[GroupName, typer.Option("--group", help="Retirement group.")],
@@ -364,12 +385,14 @@ def calc_retirement(
     scenario: Annotated[Path | None, typer.Option("--scenario", help="Use this scenario's schedule.")] = None,
 ) -> None:
     """Statutory retirement age, the month it is reached and the minimum contribution years."""
-    from simulator.model.retirement import flexible_window, parse_month, statutory_retirement, year_month
+    from simulator.errors import echo
+    from simulator.model.retirement import flexible_window, month_index, statutory_retirement, year_month
 
-    try:
-        birth = parse_month(born)
-    except ValueError as exc:
-        fail(f"--born: {exc}")
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", born, flags=re.ASCII)
+    first, last = BORN_YEARS
+    if not match or not 1 <= int(match[2]) <= 12 or not first <= int(match[1]) <= last:
+        fail(f"sim calc retirement: --born {echo(born)} (expected a birth month YYYY-MM from {first}-01 to {last}-12)")
+    birth = int(month_index(int(match[1]), int(match[2])))
     policy = _retirement_policy(scenario)
     result = statutory_retirement(policy, group.value, birth)
     age, month, min_years = int(result["age_months"]), int(result["month"]), float(result["min_years"])

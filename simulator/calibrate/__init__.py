@@ -27,15 +27,30 @@ def run_calibration(path: str | Path, progress: Callable[[int], None] | None = N
 
 
 def calibration_summary(files: list[Path]) -> str:
-    """One line for the results' attributes: which fitted values were used."""
-    import yaml
+    """One line for the results' attributes: which fitted values were used.
+
+    Only ``values`` of a fitted file enters the run; its ``fit`` section is a record of the
+    targets met. A ``fit`` section that cannot be read (edited by hand, cut short) therefore does
+    not stop the run: the line says so instead of giving the largest error."""
+    import math
+
+    from simulator.errors import ScenarioError, shorten
+    from simulator.scenario.yamlio import read_yaml
 
     if not files:
         return "none"
     parts = []
     for file in files:
-        doc = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        errors = [abs(row.get("rel_error", 0.0)) for row in doc.get("fit", [])]
-        worst = f", largest |rel. error| {max(errors):.2%}" if errors else ""
-        parts.append(f"{file.name} ({doc.get('date', '?')}, {len(errors)} targets{worst})")
+        try:
+            doc, _ = read_yaml(file)
+        except ScenarioError:
+            doc = {}
+        rows = doc.get("fit")
+        errors = [row.get("rel_error") for row in rows if isinstance(row, dict)] if isinstance(rows, list) else None
+        if errors is None or not all(isinstance(e, (int, float)) and math.isfinite(e) for e in errors):
+            summary = "fit record unreadable"
+        else:
+            worst = f", largest |rel. error| {max(map(abs, errors)):.2%}" if errors else ""
+            summary = f"{len(errors)} targets{worst}"
+        parts.append(f"{file.name} ({shorten(str(doc.get('date', '?')), 20)}, {summary})")
     return "; ".join(parts)

@@ -138,6 +138,21 @@ def rich_table(table: pd.DataFrame, title: str = "") -> Table:
     return out
 
 
+def compare_fill(datasets: Mapping[str, xr.Dataset], lang: str = "auto", table: pd.DataFrame | None = None):
+    """The function that writes ``compare.csv`` and ``compare_fund_gap.png`` (the fund-gap
+    trajectories of the scenarios overlaid) into an output folder."""
+    from simulator.io.plots import fund_gap, resolve_lang
+
+    table = compare_table(datasets) if table is None else table
+    lang = resolve_lang(lang)
+
+    def fill(folder: Path) -> None:
+        table.to_csv(folder / TABLE_FILE, index=False)
+        fund_gap(datasets, folder / PLOT_FILE, lang)
+
+    return fill
+
+
 def write_compare(
     datasets: Mapping[str, xr.Dataset],
     outdir: Path,
@@ -145,16 +160,7 @@ def write_compare(
     lang: str = "auto",
     table: pd.DataFrame | None = None,
 ) -> Path:
-    """``outdir/compare.csv`` and ``outdir/compare_fund_gap.png`` (the fund-gap trajectories of the
-    scenarios overlaid), written atomically."""
-    from simulator.io.plots import fund_gap, resolve_lang
+    """``outdir/compare.csv`` and ``outdir/compare_fund_gap.png``, written atomically."""
     from simulator.io.writers import write_atomic_dir
 
-    table = compare_table(datasets) if table is None else table
-    lang = resolve_lang(lang)
-
-    def fill(tmp: Path) -> None:
-        table.to_csv(tmp / TABLE_FILE, index=False)
-        fund_gap(datasets, tmp / PLOT_FILE, lang)
-
-    return write_atomic_dir(outdir, force, fill)
+    return write_atomic_dir(outdir, force, compare_fill(datasets, lang, table), "sim compare")
