@@ -46,8 +46,9 @@ def calibration_summary(files: list[Path]) -> str:
         except ScenarioError:
             doc = {}
         rows = doc.get("fit")
-        errors = [row.get("rel_error") for row in rows if isinstance(row, dict)] if isinstance(rows, list) else None
-        if errors is None or not all(isinstance(e, (int, float)) and math.isfinite(e) for e in errors):
+        readable = isinstance(rows, list) and all(isinstance(row, dict) for row in rows)
+        errors = [row.get("rel_error") for row in rows] if readable else []
+        if not readable or not all(isinstance(e, (int, float)) and math.isfinite(e) for e in errors):
             summary = "fit record unreadable"
         else:
             worst = f", largest |rel. error| {max(map(abs, errors)):.2%}" if errors else ""

@@ -33,6 +33,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -95,13 +96,15 @@ class OutputFolder:
         real = os.path.realpath(self.target)
         if cwd == real or cwd.startswith(real.rstrip(os.sep) + os.sep) or real == os.sep:
             raise OutputError(f"{self.shown}: is the working folder or contains it (expected a folder of its own, e.g. -o results/NAME)")
-        if self.target.is_symlink():
-            raise OutputError(f"{self.shown}: is a symbolic link (expected a real folder; give the folder it points to)")
         try:
-            exists = self.target.exists()
+            info = os.lstat(self.target)
+        except FileNotFoundError:
+            return
         except (OSError, ValueError) as exc:
             raise OutputError(f"{self.shown}: cannot use this path ({reason(exc)})") from None
-        if exists and not self.target.is_dir():
+        if stat.S_ISLNK(info.st_mode):
+            raise OutputError(f"{self.shown}: is a symbolic link (expected a real folder; give the folder it points to)")
+        if not stat.S_ISDIR(info.st_mode):
             raise OutputExists(f"{self.shown}: exists and is not a folder (expected a folder or a new name)")
 
     def _lock(self) -> None:
@@ -146,7 +149,7 @@ class OutputFolder:
         """Remove what killed runs left (we hold the claim, so nobody else owns these)."""
         name = re.escape(self.target.name)
         ours = re.compile(rf"^\.{name}\.sim-(tmp|old)-[0-9a-f]{{16}}$")
-        legacy = re.compile(rf"^\.{name}\.(old-)?[a-z0-9_]{{8}}$")  # written by versions before 0.2
+        legacy = re.compile(rf"^\.{name}\.(old-)?[a-z0-9_]{{8}}$")  # written by earlier versions
         olds = []
         for entry in self.target.parent.iterdir():
             match = ours.match(entry.name)

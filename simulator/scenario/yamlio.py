@@ -6,6 +6,8 @@ Differences from ``yaml.safe_load``, all deliberate:
   report a bad date with its line instead of PyYAML raising from deep inside;
 - merge keys (``<<``) and explicit tags (``!foo``, ``!!python/...``, ``!!str``) are errors:
   a scenario is plain data, and what a key means must be visible where it is written;
+- numbers must be finite: ``.nan``, ``.inf`` and ``1e999`` are errors wherever they are written
+  (also in a part of a file that the run does not read, and in a value that a child overrides);
 - text may not hold control characters (other than tab and line breaks) or lone surrogates;
 - the limits below keep a hostile file from taking the machine (an alias bomb, deep nesting,
   a file that never ends); each gives a one-line error;
@@ -14,6 +16,7 @@ Differences from ``yaml.safe_load``, all deliberate:
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -79,6 +82,10 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# YAML 1.2 reads 1e6 as a number; PyYAML (YAML 1.1) as text unless it has a dot (1.0e6).
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"), list("-+0123456789")
+)
 
 
 def key_path_str(path: KeyPath) -> str:
@@ -96,18 +103,22 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], dict[KeyPath, int]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ScenarioError(path, line, "(root)", f"file is not UTF-8 (byte {exc.start}: expected UTF-8 text)") from None
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader checks the characters here already
         node = loader.get_single_node()
     except _Limit as exc:
         raise ScenarioError(path, exc.line, "(root)", exc.message) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if isinstance(exc, yaml.reader.ReaderError):
+            line = text[: exc.position].count("\n") + 1
+        problem = getattr(exc, "problem", None) or getattr(exc, "reason", None) or str(exc).splitlines()[0]
         raise ScenarioError(path, line, "(root)", f"YAML syntax error: {problem} (expected valid YAML)") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise ScenarioError(path, 1, "(root)", "file is empty (expected a mapping of scenario keys)")
     if not isinstance(node, yaml.MappingNode):
@@ -180,8 +191,10 @@ class _Builder:
         except (ValueError, OverflowError, yaml.YAMLError) as exc:
             problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             self._fail(node, path, f"cannot read {echo(node.value)}: {problem} (expected a number or text)")
+        if isinstance(value, float) and not math.isfinite(value):
+            self._fail(node, path, f"{echo(node.value)} is not a finite number (expected a number)")
         if isinstance(value, str) and (bad := _BAD_TEXT.search(value)):
-            self._fail(node, path, f"text holds the control character {echo(bad[0])} (expected printable text)")
+            self._fail(node, path, f"text holds the control character or lone surrogate {echo(bad[0])} (expected printable text)")
         return value
 
     def _fail(self, node: yaml.Node, path: KeyPath, message: str) -> None:
