@@ -420,9 +420,15 @@ def made(tmp_path):
     return make
 
 
-def test_concurrent_claims_of_one_folder(tmp_path) -> None:
-    """Class: two runs into one new folder both succeeded, the later discarding the earlier."""
+@pytest.mark.parametrize("flock", [True, False])
+def test_concurrent_claims_of_one_folder(tmp_path, monkeypatch, flock) -> None:
+    """Class: two runs into one new folder both succeeded, the later discarding the earlier
+    (with flock, and with the exclusive lock file of systems without it)."""
+    import simulator.io.outdir as outdir
     from simulator.io.outdir import OutputExists, OutputFolder
+
+    if not flock:
+        monkeypatch.setattr(outdir, "fcntl", None)
 
     with OutputFolder(tmp_path / "out") as first:
         with pytest.raises(OutputExists, match="another sim command is writing this folder"):

@@ -27,7 +27,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
-import fcntl
 import json
 import os
 import re
@@ -39,6 +38,11 @@ from pathlib import Path
 
 from simulator.errors import shorten
 from simulator.files import reason
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: an exclusive lock file instead (see _lock)
+    fcntl = None
 
 MARKER = ".sim-output"
 TOOL_FILES = frozenset(
@@ -109,6 +113,9 @@ class OutputFolder:
 
     def _lock(self) -> None:
         self.lock_path = self.target.parent / f".{self.target.name}.sim-lock"
+        if fcntl is None:
+            self._lock_exclusive_file()
+            return
         for _ in range(5):
             try:
                 fd = os.open(self.lock_path, os.O_CREAT | os.O_RDWR | getattr(os, "O_CLOEXEC", 0), 0o644)
@@ -133,6 +140,19 @@ class OutputFolder:
                 return
             os.close(fd)
         raise OutputExists(f"{self.shown}: could not claim the folder (another sim command keeps claiming it)")
+
+    def _lock_exclusive_file(self) -> None:
+        """Without ``flock``: the lock file is created exclusively; one left by a killed command
+        must be deleted by hand (the message says so)."""
+        try:
+            self.lock_fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o644)
+        except (OSError, ValueError) as exc:
+            if not isinstance(exc, FileExistsError):
+                raise OutputError(f"{self.shown}: cannot write in {shorten(str(self.target.parent), 120)} ({reason(exc)})") from None
+            raise OutputExists(
+                f"{self.shown}: another sim command is writing this folder now (or a killed one left "
+                f"{self.lock_path.name}: delete it if no sim command is running)"
+            ) from None
 
     def _unlock(self) -> None:
         if self.lock_fd is None:
