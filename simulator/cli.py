@@ -171,6 +171,7 @@ LangOption = Annotated[
     Lang, typer.Option("--lang", help="Plot labels: zh needs a CJK font; auto = zh when one is installed, else en.")
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+ForceFolderOption = Annotated[bool, typer.Option("--force", help="Replace an output folder that holds only sim's results.")]
 
 
 @app.command()
@@ -179,7 +180,7 @@ def run(
     outdir: Annotated[
         Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/NAME].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    force: ForceFolderOption = False,
     quiet: QuietOption = False,
     summary_format: Annotated[
         SummaryFormat, typer.Option("--format", help="Format of the summary table: summary.csv or summary.parquet.")
@@ -234,7 +235,7 @@ def calibrate(
     outdir: Annotated[
         Path | None, typer.Option("-o", "--outdir", help="Folder for calibration.csv \\[default: results/NAME-calibration].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    force: ForceFolderOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Fit the scenario's free parameters to its targets; store the fitted values beside the scenario."""
@@ -306,7 +307,7 @@ def compare(
     outdir: Annotated[
         Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/compare_A_vs_B].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    force: ForceFolderOption = False,
     lang: LangOption = Lang.auto,
     quiet: QuietOption = False,
 ) -> None:

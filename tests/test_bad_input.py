@@ -160,6 +160,14 @@ NUMBER_CASES = [
      "employee_pension.initial.average_pension", ["not a finite number"]),
     ("inf_written_as_1e999", replace("    contributors: 5010000", "    contributors: 1e999"),
      "employee_pension.initial.contributors", ["'1e999' is not a finite number"]),
+    ("bool_as_number", replace("    contributors: 5010000", "    contributors: true"),
+     "employee_pension.initial.contributors", ["true/false"]),
+    ("tiny_number", replace("    contributors: 5010000", "    contributors: 1e-320"),
+     "employee_pension.initial.contributors", ["smaller than 1e-12"]),
+    ("tiny_dated_value", replace("2023: 1.161", "2023: 1e-320"), "demography.fertility.tfr.values.2023",
+     ["smaller than 1e-12"]),
+    ("census_men_not_a_share_of_the_total", replace("      male: 23318533", "      male: 1e-3"),
+     "demography.base_population.census_2020", ["expected 30% to 70% of the total"]),
     ("huge_float_field", replace("    contributors: 5010000", "    contributors: 1e308"),
      "employee_pension.initial.contributors", ["larger than 1e+15"]),
     ("huge_dated_value", replace("2023: 1.161", "2023: 1e308"), "demography.fertility.tfr.values.2023", ["outside [0, 10]"]),
@@ -338,6 +346,14 @@ def test_uprating_rule_is_replaced_whole(tmp_path) -> None:
     path = child(tmp_path, "policy:\n  employee_pension:\n    indexation:\n      then: {prices: 1.0}\n")
     then = simulator.load_scenario(path).policy.employee_pension.indexation.then
     assert (then.wage, then.prices, then.fixed) == (0.0, 1.0, 0.0)
+
+
+def test_a_tiny_divisor_is_refused(tmp_path) -> None:
+    """Class: extreme but positive numbers that a division turns into infinities (an account
+    divisor of 1e-320 months gave infinite pensions)."""
+    path = child(tmp_path, "policy:\n  employee_pension:\n    account_divisors: {60: 0.5, 61: 139}\n")
+    match = validate_error(path)
+    assert match["key"] == "policy.employee_pension.account_divisors" and "1 to 1000 months" in match["message"]
 
 
 def test_tables_are_replaced_whole_and_schedules_amended(tmp_path) -> None:

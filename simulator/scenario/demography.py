@@ -71,8 +71,9 @@ class Census2020(Strict):
             raise ValueError(f"age_0_14 + age_15_59 + age_60_plus = {total:.4f} (expected 1 within 0.0005)")
         if self.age_65_plus > self.age_60_plus:
             raise ValueError(f"age_65_plus {self.age_65_plus} > age_60_plus {self.age_60_plus} (expected 65+ in 60+)")
-        if self.male is not None and self.male >= self.total:
-            raise ValueError(f"male {self.male:.0f} is not below total {self.total:.0f} (expected a part of the total)")
+        if self.male is not None and not 0.3 <= self.male / self.total <= 0.7:
+            share = self.male / self.total
+            raise ValueError(f"male {self.male:.0f} is {share:.1%} of total {self.total:.0f} (expected 30% to 70% of the total)")
         return self
 
 

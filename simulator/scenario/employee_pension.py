@@ -33,8 +33,8 @@ class EmployeePensionPolicy(Strict):
     @classmethod
     def _divisors(cls, table: dict[int, float]) -> dict[int, float]:
         ages = sorted(table)
-        if ages != list(range(ages[0], ages[-1] + 1)) or any(table[a] <= 0 for a in ages):
-            raise ValueError("needs one positive divisor for every whole age from the first to the last")
+        if not ages or ages != list(range(ages[0], ages[-1] + 1)) or any(not 1 <= table[a] <= 1000 for a in ages):
+            raise ValueError("needs one divisor of 1 to 1000 months for every whole age from the first to the last")
         return dict(sorted(table.items()))
 
 

@@ -24,9 +24,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import typing
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from simulator.errors import echo
@@ -36,6 +37,9 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$", re.ASCII)
 MAX_MAGNITUDE = 1e15
 """Largest size of any number in a scenario (persons, yuan, years, rates): a larger one would
 overflow the projection into infinities, and no region needs it."""
+MIN_MAGNITUDE = 1e-12
+"""Smallest size of a number other than 0: a smaller one (such as 1e-320) is a slip, not a
+measurement, and a division by it overflows."""
 MAX_DATED_ENTRIES = 2_000
 """Most dates in one dated parameter (monthly values for 166 years)."""
 
@@ -51,29 +55,60 @@ class MergeWhole:
 WHOLE = MergeWhole()
 
 
-def _too_big(value: Any) -> bool:
+def size_problem(value: Any) -> str | None:
+    """Why a number (or a number inside a mapping) is out of the sizes a scenario allows, or None."""
     if isinstance(value, bool):
-        return False
+        return None
     if isinstance(value, (int, float)):
-        return not abs(value) <= MAX_MAGNITUDE
+        if not abs(value) <= MAX_MAGNITUDE:
+            return f"{echo(value)} is larger than {MAX_MAGNITUDE:g} (expected a number of sensible size)"
+        if value and abs(value) < MIN_MAGNITUDE:
+            return f"{echo(value)} is smaller than {MIN_MAGNITUDE:g} but not 0 (expected 0 or a larger number)"
+        return None
     if isinstance(value, dict):
-        return any(_too_big(k) or _too_big(v) for k, v in value.items())
+        return next((p for k, v in value.items() if (p := size_problem(k) or size_problem(v))), None)
+    return None
+
+
+def _holds_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, dict):
+        return any(isinstance(k, bool) or isinstance(v, bool) for k, v in value.items())
     return False
 
 
 class Strict(BaseModel):
     """Base of every scenario block: unknown keys are errors, objects are immutable, numbers are
-    finite (no ``.nan`` or ``.inf``) and no larger than :data:`MAX_MAGNITUDE`."""
+    finite (no ``.nan`` or ``.inf``), 0 or between :data:`MIN_MAGNITUDE` and
+    :data:`MAX_MAGNITUDE` in size, and ``true``/``false`` is never read as 1/0."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     merge_whole: ClassVar[bool] = False
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        types = _leaf_types(field.annotation) if field is not None else {bool}
+        if any(isinstance(t, type) and issubclass(t, BaseModel) for t in types):
+            return value  # a block or a dated parameter checks its own values
+        if _holds_bool(value) and bool not in types:
+            raise ValueError(f"{echo(value)} holds true/false (expected a number or text)")
+        return value
+
     @field_validator("*", mode="after")
     @classmethod
     def _magnitude(cls, value: Any) -> Any:
-        if _too_big(value):
-            raise ValueError(f"{echo(value)} is larger than {MAX_MAGNITUDE:g} (expected a number of sensible size)")
+        if problem := size_problem(value):
+            raise ValueError(problem)
         return value
+
+
+def _leaf_types(annotation: Any) -> set[Any]:
+    """The types an annotation is made of (``bool | None`` -> {bool, NoneType})."""
+    args = typing.get_args(annotation)
+    return {annotation} if not args else set().union(*(_leaf_types(a) for a in args))
 
 
 def parse_date(key: Any) -> dt.date:
@@ -188,6 +223,8 @@ def _number(key: Any, value: Any) -> float:
         number = math.inf
     if not math.isfinite(number):
         raise PydanticCustomError("dated", "value {value} at {key} is not a finite number (expected a number)", ctx)
+    if number and abs(number) < MIN_MAGNITUDE:
+        raise PydanticCustomError("dated", "value {value} at {key} is smaller than 1e-12 but not 0 (expected 0 or a larger number)", ctx)
     return number
 
 

@@ -80,7 +80,10 @@ def fit_region(shape: np.ndarray, census: Census2020) -> np.ndarray:
     shares = np.array([census.age_0_14, census.age_15_59, census.age_60_plus - census.age_65_plus, census.age_65_plus])
     targets = census.total * shares / shares.sum()
     sexes = None if census.male is None else np.array([census.male, census.total - census.male])
-    return rake(shape, REGION_GROUPS, targets, sexes)
+    try:
+        return rake(shape, REGION_GROUPS, targets, sexes)
+    except ArithmeticError as exc:
+        raise InputError("demography.base_population.census_2020", f"{exc} (expected consistent shares and men)") from None
 
 
 def reverse_survive(pop: np.ndarray, survival: np.ndarray, shape: np.ndarray) -> np.ndarray:
