@@ -272,6 +272,21 @@ def test_base_population_file_must_be_readable(tmp_path, kind) -> None:
         assert word in match["message"], match.string
 
 
+def test_zero_urban_employment_is_refused(tmp_path) -> None:
+    """Class: a valid-looking rate that the run divides by (urban share 0 from 2020 gave NaN
+    contributions and balances with exit code 0)."""
+    path = jiangxi(tmp_path, replace("values: {2015: 0.5162, 2020: 0.6044, 2035: 0.75}", "values: {2015: 0.5162, 2020: 0, 2035: 0}"))
+    match = validate_error(path)
+    assert match["key"] == "labour.urban_share.values.2020" and "urban share is 0" in match["message"]
+    path = jiangxi(tmp_path, replace("male:   {16: 0.05, 20: 0.55,", "male:   {16: 0, 20: 0,"))
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    male:   {16: 0, 20: 0,")
+    end = text.index("}", start)
+    path.write_text(text[:start] + "    male:   {16: 0, 80: 0" + text[end:], encoding="utf-8")
+    match = validate_error(path)
+    assert match["key"] == "labour.employment_rate.male" and "every rate is 0" in match["message"]
+
+
 def test_life_expectancy_must_stay_in_range_to_the_horizon(tmp_path) -> None:
     """Class: e0 gains that carry life expectancy outside the life tables' range (silently saturated)."""
     path = jiangxi(tmp_path)

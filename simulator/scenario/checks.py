@@ -1,6 +1,7 @@
 """Checks of a validated scenario against what the run needs, so that ``sim validate`` OK means
 ``sim run`` starts: the base year against the census data, the base-population file, net
-migration against the population, life expectancy through the horizon.
+migration against the population, urban employment to divide by, life expectancy through the
+horizon.
 
 Each check is cheap (no projection). One thing only the projection can tell: whether net
 out-migration empties an age group in a later year; the run stops at its first year with a
@@ -41,6 +42,11 @@ def check_runnable(scenario: Scenario, raise_at: Raise) -> None:
             raise_at(("demography", "migration", "net"),
                      f"net out-migration of {-value:,.0f} in {year} is more than the base population of {total:,.0f} "
                      "(expected a smaller net out-migration)", _date_of(net, year))
+    urban = scenario.labour.urban_share
+    for year, value in _yearly(urban, scenario, after=scenario.base_year - 1):
+        if value <= 0:
+            raise_at(("labour", "urban_share"), f"urban share is 0 in {year} (expected a share above 0: the employee "
+                     "pension's coverage is a share of urban employment)", _date_of(urban, year))
     lo, hi = E0_RANGE
     for sex in ("male", "female"):
         points, gain = getattr(demography.mortality.e0, sex), getattr(demography.mortality.e0_gain, sex)

@@ -34,6 +34,8 @@ class AgeProfile(Strict):
         for age, rate in knots.items():
             if not 0 <= age <= 100 or not 0.0 <= rate <= 1.0:
                 raise ValueError(f"knot {age}: {rate} needs an age in 0..100 and a rate in [0, 1]")
+        if not any(knots.values()):
+            raise ValueError("every rate is 0 (expected somebody employed: coverage is a share of employment)")
         return dict(sorted(knots.items()))
 
 
