@@ -287,6 +287,14 @@ def test_zero_urban_employment_is_refused(tmp_path) -> None:
     assert match["key"] == "labour.employment_rate.male" and "every rate is 0" in match["message"]
 
 
+def test_members_beyond_the_population_are_refused(tmp_path) -> None:
+    """Class: a city scenario left with its province's employee-pension block (millions of members
+    for half a million people) ran with infinite residents' pensions."""
+    path = jiangxi(tmp_path, replace("    contributors: 5010000", "    contributors: 50100000"))
+    match = validate_error(path)
+    assert match["key"] == "employee_pension.initial" and "more than the base population" in match["message"]
+
+
 def test_life_expectancy_must_stay_in_range_to_the_horizon(tmp_path) -> None:
     """Class: e0 gains that carry life expectancy outside the life tables' range (silently saturated)."""
     path = jiangxi(tmp_path)

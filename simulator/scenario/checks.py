@@ -1,7 +1,7 @@
 """Checks of a validated scenario against what the run needs, so that ``sim validate`` OK means
 ``sim run`` starts: the base year against the census data, the base-population file, net
-migration against the population, urban employment to divide by, life expectancy through the
-horizon.
+migration and the employee pension's members against the population, urban employment to
+divide by, life expectancy through the horizon.
 
 Each check is cheap (no projection). One thing only the projection can tell: whether net
 out-migration empties an age group in a later year; the run stops at its first year with a
@@ -42,6 +42,11 @@ def check_runnable(scenario: Scenario, raise_at: Raise) -> None:
             raise_at(("demography", "migration", "net"),
                      f"net out-migration of {-value:,.0f} in {year} is more than the base population of {total:,.0f} "
                      "(expected a smaller net out-migration)", _date_of(net, year))
+    initial = scenario.employee_pension.initial
+    members = initial.contributors + initial.dormant + initial.retirees
+    if members > total:
+        raise_at(("employee_pension", "initial"), f"contributors + dormant + retirees = {members:,.0f} is more than the "
+                 f"base population of {total:,.0f} (expected members of this region's population)")
     urban = scenario.labour.urban_share
     for year, value in _yearly(urban, scenario, after=scenario.base_year - 1):
         if value <= 0:
