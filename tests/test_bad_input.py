@@ -287,6 +287,13 @@ def test_zero_urban_employment_is_refused(tmp_path) -> None:
     assert match["key"] == "labour.employment_rate.male" and "every rate is 0" in match["message"]
 
 
+def test_a_group_missing_from_a_table_by_group_is_refused(tmp_path) -> None:
+    """Class: a key the run looks up but the schema did not require (a KeyError in sim run)."""
+    path = jiangxi(tmp_path, replace("continue_until_age: {M60: 65, F55: 60, F50: 60}", "continue_until_age: {F55: 60, F50: 60}"))
+    match = validate_error(path)
+    assert match["key"] == "employee_pension.short_service.continue_until_age" and "missing group(s) M60" in match["message"]
+
+
 def test_members_beyond_the_population_are_refused(tmp_path) -> None:
     """Class: a city scenario left with its province's employee-pension block (millions of members
     for half a million people) ran with infinite residents' pensions."""

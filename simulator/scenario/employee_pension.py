@@ -63,6 +63,16 @@ class ShortService(Strict):
         description="age up to which the others may keep contributing; from then they move to the residents scheme"
     )
 
+    @field_validator("continue_until_age")
+    @classmethod
+    def _all_groups(cls, ages: dict[str, int]) -> dict[str, int]:
+        missing = [g for g in ("M60", "F55", "F50") if g not in ages]
+        if missing:
+            raise ValueError(f"missing group(s) {', '.join(missing)} (expected M60, F55 and F50)")
+        if any(not 40 <= age <= 100 for age in ages.values()):
+            raise ValueError("ages must be 40..100 (expected e.g. M60: 65)")
+        return ages
+
 
 class Subsidy(Strict):
     mode: Literal["path", "cover_deficit", "keep_nonnegative"] = "path"
