@@ -234,7 +234,8 @@ def test_user_csv_base_population(tmp_path) -> None:
     """good.csv: men 1000 + 10 x age, women 5 more. Women aged 30: 1305. Total: 2 x (101 x 1000 +
     10 x 5050) + 101 x 5 = 303,505."""
     base = {"census_2020": None, "base_total": None, "file": str(CSV / "good.csv")}  # null removes the parent's keys
-    changes = {"demography": {"base_population": base, "migration": {"net": 0}}}  # toy population: no migrants
+    changes = {"demography": {"base_population": base, "migration": {"net": 0}},  # toy population: no migrants
+               "employee_pension": {"initial": {"contributors": 30_000, "dormant": 5_000, "retirees": 20_000}}}
     path = _variant(tmp_path, SCENARIOS / "jiangxi.yaml", changes)
     ds = population_dataset(simulator.load_scenario(path))
     np.testing.assert_allclose(ds.population.sel(year=2015, sex="female", age=30), 1305.0)
