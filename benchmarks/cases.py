@@ -56,10 +56,10 @@ def employee_inputs(draws: int, years: int, seed: int = 0) -> tuple:
     """Arguments of the employee-pension kernel (without ``out``) for ``draws`` draws and ``years``
     years, shaped like the Jiangxi run: claim ages 60/55/50 rising to 63/58/55, contributors aged
     16..claim age with service up to 50 years, retirees from the claim age on, Jiangxi-like rates.
-    Survival and the yearly series (wage growth, fund return) differ by draw; the per-cell inputs
+    Survival and the yearly series (wage growth) differ by draw; the per-cell inputs
     are shared by all draws (draw axis of length 1, broadcast)."""
+    from simulator.dims import SEX_OF_GROUP
     from simulator.model.kernels import employee_layout as L
-    from simulator.model.kernels.employee_pension import GROUP_SEX
 
     rng = np.random.default_rng(seed)
     G, A, S, T = GROUPS, AGES, SERVICE, years
@@ -72,12 +72,12 @@ def employee_inputs(draws: int, years: int, seed: int = 0) -> tuple:
     split[age, service.astype(int)] = 1.0
     adult = (age[None, :] >= 16) & (age[None, :] < claim0[:, None])
     working = np.where(adult, 1.0, 0.0) * np.array([[0.6], [0.15], [0.25]])
-    act0 = working[:, :, None] * split[None] * (5.0e6 / working.sum())
+    act0 = (working[:, :, None] * split[None] * (5.0e6 / working.sum()))[None]
     dor0 = act0 * 0.25
     per_member = 0.08 * 0.75 * 5e4 * np.minimum(np.arange(S), 19)
     kact0, kdor0 = act0 * per_member, dor0 * per_member
     retired = np.where(age[None, :] >= claim0[:, None], np.exp(-0.06 * np.maximum(age - 50, 0))[None, :], 0.0)
-    ret0 = retired * (2.0e6 / retired.sum())
+    ret0 = (retired * (2.0e6 / retired.sum()))[None]
     pen0 = ret0 * 2200.0 * 12.0
 
     survival = _survival(rng, draws, T)
@@ -92,29 +92,27 @@ def employee_inputs(draws: int, years: int, seed: int = 0) -> tuple:
     series[..., L.BASE_RATIO] = 0.75
     series[..., L.COMPLIANCE] = 0.95
     series[..., L.CREDITING] = 0.04
-    series[..., L.INTEREST] = 0.025 + rng.normal(0.0, 0.005, (draws, T))
     series[..., L.INDEXATION] = 0.6 * growth
     series[..., L.MIN_YEARS] = np.minimum(15 + np.maximum(np.arange(T) - 9, 0) // 2, 20)
     series[..., L.YEAR] = 2016 + np.arange(T)
     series[..., L.DEATH_GRANT] = 0.4 * wage
-    series[..., L.POOL_OUT_RATE] = 0.005
-    series[..., L.POOL_IN_PER_RETIREE] = 300.0
-    if hasattr(L, "BASIC_ACCRUAL"):  # basic pension per contribution year (1%), where the layout has it
-        series[..., L.BASIC_ACCRUAL] = 0.01
+    series[..., L.BASIC_ACCRUAL] = 0.01
+    series[..., L.ACCOUNT_START] = 1996.0
+    series[..., L.TRANSITIONAL_RATE] = 0.013
+    series[..., L.BUY_RATE] = 0.3
 
     cells = np.zeros((1, T, G, A, L.N_CELLS))
     working_t = (age[None, None, :] >= 16) & (age[None, None, :] < claim[:, :, None])  # (T, G, A)
     employment = np.exp(-(((age - 38.0) / 14.0) ** 2))  # (A,)
     coverage = 0.5 + 0.3 * np.arange(T) / max(T - 1, 1)  # (T,)
     size = np.array([4.0e6, 0.8e6, 1.7e6]) / employment[16:60].sum()  # (G,)
-    cells[0, ..., L.TARGET] = working_t * employment[None, None, :] * coverage[:, None, None] * size[None, :, None]
+    target = (working_t * employment[None, None, :] * coverage[:, None, None] * size[None, :, None])[None]
     cells[0, ..., L.HAZARD] = (age[None, None, :] >= claim[:, :, None]).astype(float)
     cells[0, ..., L.DIVISOR] = np.interp(age, [40, 50, 55, 60, 65, 70], [233, 195, 170, 139, 101, 56])[None, None, :]
     cells[0, ..., L.SHORT_EXIT] = (age[None, None, :] >= np.array([65, 60, 60])[None, :, None]).astype(float)
     cells[0, ..., L.DORMANCY] = 0.04
     cells[0, ..., L.REACTIVATION] = 0.10
-    return (act0, dor0, kact0, kdor0, ret0, pen0, 3.966e10, survival, series, cells, GROUP_SEX,
-            1996.0, 0.013, 0.3, L.SUBSIDY_PATH)  # fmt: skip
+    return (act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, target, SEX_OF_GROUP)
 
 
 def employee_run(impl: str, args: tuple) -> np.ndarray:
@@ -122,7 +120,7 @@ def employee_run(impl: str, args: tuple) -> np.ndarray:
     from simulator.model.kernels import employee_layout as L
     from simulator.model.kernels.employee_pension import employee_pension_numba, employee_pension_numpy
 
-    draws, years = args[8].shape[0], args[8].shape[1]
+    draws, years = args[7].shape[0], args[7].shape[1]
     out = np.zeros((draws, years, L.N_OUTPUTS))
     (employee_pension_numba if impl == "numba" else employee_pension_numpy)(*args, out)
     return out
@@ -392,6 +390,11 @@ def run_command(argv: list[str], env: dict[str, str] | None = None, timeout: flo
 def sim_run_argv(outdir: str, scenario: str = SCENARIO, *extra: str) -> list[str]:
     """``sim run SCENARIO -o OUTDIR --force`` (plots on, as a user runs it) plus ``extra``."""
     return sim_command()[0] + ["run", scenario, "-o", outdir, "--force", *extra]
+
+
+def sim_sweep_argv(spec: str, outdir: str, workers: int) -> list[str]:
+    """``sim sweep SPEC --workers N -o OUTDIR --quiet`` (OUTDIR new and empty: nothing is reused)."""
+    return sim_command()[0] + ["sweep", spec, "--workers", str(workers), "-o", outdir, "--quiet"]
 
 
 _CREATED: list[str] = []

@@ -61,7 +61,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-calc = typer.Typer(help="Statutory calculators (retirement age, ...).", no_args_is_help=False)
+calc = typer.Typer(help="Statutory calculators: retirement age, one worker's pension.", no_args_is_help=False)
 app.add_typer(calc, name="calc")
 
 
@@ -104,16 +104,16 @@ def _load_full(path: Path):
         fail(str(exc))
 
 
-def _project(loaded, origins, fitted):
-    """Project a loaded scenario; a value the projection finds impossible (e.g. net out-migration
-    that empties an age group) is one line naming its file, line and key, and exit 2."""
-    from simulator.calibrate import calibration_summary
+def _project(loaded, origins, path: Path, fitted):
+    """Project a loaded scenario as ``simulator.run(path)`` does; a value the projection finds
+    impossible (e.g. net out-migration that empties an age group) is one line naming its file, line
+    and key, and exit 2."""
     from simulator.errors import InputError, ScenarioError
     from simulator.model.projection import project
     from simulator.scenario.extends import locate
 
     try:
-        return project(loaded, calibration=calibration_summary(fitted))  # records the fitted values used
+        return project(loaded, source=path, fitted=fitted)
     except InputError as exc:
         file, line, key = locate(origins, tuple(exc.key_path.split(".")))
         fail(str(ScenarioError(file, line, key, exc.message)))
@@ -165,6 +165,8 @@ class PlotKind(str, Enum):  # simulator.io.plots.KINDS (not imported here: `sim 
     enrolment = "enrolment"
     dependency = "dependency"
     pyramid = "pyramid"
+    fan_balance = "fan_balance"
+    fan_dependency = "fan_dependency"
 
 
 LangOption = Annotated[
@@ -172,6 +174,11 @@ LangOption = Annotated[
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 ForceFolderOption = Annotated[bool, typer.Option("--force", help="Replace an output folder that holds only sim's results.")]
+DrawsOption = Annotated[
+    int | None,
+    typer.Option("--draws", min=1, max=100_000, help="Stochastic run of N draws: percentiles of every variable (docs/uncertainty.md)."),
+]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws: the same seed gives the same results.")]
 
 
 @app.command()
@@ -194,13 +201,24 @@ def run(
         ),
     ] = None,
     lang: LangOption = Lang.auto,
+    draws: DrawsOption = None,
+    seed: SeedOption = 0,
+    keep_draws: Annotated[
+        bool, typer.Option("--keep-draws", help="Also keep every draw (group 'draws' of results.nc; about 0.4 MB a draw).")
+    ] = False,
 ) -> None:
-    """Project a scenario and write results.nc, the summary table and the plots."""
+    """Project a scenario and write results.nc, the summary table and the plots.
+
+    With --draws N: N draws of the scenario's stochastic model (docs/uncertainty.md); results.nc
+    holds the 2.5%, 10%, 50%, 90% and 97.5% percentiles of every variable and the probability that
+    each fund is depleted by each year."""
     from simulator.io.progress import progress
-    from simulator.io.writers import fill_results, provenance_attrs
+    from simulator.io.writers import fill_results
 
     if summary_format is SummaryFormat.parquet:
         _require("pyarrow", "--format parquet needs pyarrow (pip install pyarrow)")
+    if keep_draws and draws is None:
+        fail("sim run: --keep-draws needs --draws N (see sim run --help)")
     loaded, origins, fitted = _load_full(scenario)
     outdir = outdir or Path("results") / loaded.name
     draw = not quiet if plots is None else plots
@@ -213,13 +231,19 @@ def run(
         paths = write_plots(results, folder / "plots", lang.value)
         written.append(f"plots/ ({', '.join(p.name for p in paths)})")
 
+    every_draw = None
     with _claimed(outdir, force, "sim run") as folder, progress(
-        f"projecting {loaded.name}", total=3 if draw else 2, quiet=quiet
+        f"projecting {loaded.name}", total=(draws or 1) + (2 if draw else 1), quiet=quiet
     ) as bar:
-        results = _project(loaded, origins, fitted)
-        results.attrs.update(provenance_attrs(loaded, scenario))
-        bar.advance("writing results")
-        folder.write(fill_results(results, summary_format.value, draw_plots if draw else None))
+        if draws is None:
+            results = _project(loaded, origins, scenario, fitted)  # what simulator.run(scenario) returns
+            bar.advance("writing results")
+        else:
+            results = _stochastic(loaded, scenario, fitted, draws, seed, keep_draws, bar)
+            if keep_draws:
+                results, every_draw = results["/"].to_dataset(), results["draws"].to_dataset()
+                written[0] = "results.nc (with every draw in its group 'draws')"
+        folder.write(fill_results(results, summary_format.value, draw_plots if draw else None, every_draw))
         bar.advance()
     if not quiet:
         from simulator.io.tables import print_headline
@@ -227,6 +251,85 @@ def run(
         print_headline(results)
         typer.echo(f"wrote {outdir}: {', '.join(written)}")
         typer.echo(f"next: sim report {outdir}   (an HTML report to open in a browser)")
+
+
+def _fail_at_key(path: Path, exc: Exception) -> None:
+    """A ValueError whose message starts with a key path (``uncertainty.x.y: ...``) as one line
+    ``file:LINE: key.path: ...`` (the line of the longest part of the key path the file sets)."""
+    from simulator.errors import ScenarioError
+    from simulator.scenario.load import load_with_origins
+
+    key, sep, rest = str(exc).partition(": ")
+    try:
+        origins = load_with_origins(path)[1]
+    except ScenarioError:  # pragma: no cover - the file loaded a moment ago
+        origins = {}
+    found = [k for k in origins if k and sep and (key == ".".join(k) or key.startswith(".".join(k) + "."))]
+    if not found:
+        fail(f"{path}: {exc}")
+    file, line = origins[max(found, key=len)]
+    fail(str(ScenarioError(file, line, key, rest)))
+
+
+def _stochastic(loaded, path: Path, fitted, draws: int, seed: int, keep_draws: bool, bar):
+    """The stochastic run of ``sim run --draws`` (a bad uncertainty setting: one line, exit 2)."""
+    from simulator.uncertainty.run import run as run_draws
+
+    done = [0]
+
+    def advance(k: int) -> None:
+        bar.advance(f"draws {k:,} of {draws:,}", k - done[0])
+        done[0] = k
+
+    try:
+        results = run_draws(loaded, draws, seed, keep_draws, source=path, fitted=fitted, progress=advance)
+    except ValueError as exc:
+        _fail_at_key(path, exc)
+    bar.advance("writing results", 0)
+    return results
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    outdir: Annotated[
+        Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/NAME-sensitivity].")
+    ] = None,
+    force: ForceFolderOption = False,
+    lang: LangOption = Lang.auto,
+    quiet: QuietOption = False,
+    case: Annotated[list[str] | None, typer.Option("--case", help="Only this case (repeat for more) \\[default: all].")] = None,
+) -> None:
+    """One-at-a-time low and high changes of the key assumptions: sensitivity.csv and tornado.png.
+
+    Each case moves one assumption from the uncertainty start year on (wage growth, inflation, fund
+    return, fertility, mortality improvement, coverage, compliance, indexation, retirement take-up, and
+    the scenario's own cases) and reports, per scheme, the change in the depletion year, in the
+    actuarial balance over 25, 50 and 75 years and in the balance in 2035 and 2050."""
+    from simulator.io.progress import progress
+    from simulator.uncertainty.sensitivity import run as run_sensitivity
+
+    loaded = _load(scenario)
+    outdir = outdir or Path("results") / f"{loaded.name}-sensitivity"
+    with _claimed(outdir, force, "sim sensitivity") as folder:
+        with progress(f"sensitivity of {loaded.name}", quiet=quiet):
+            try:
+                table = run_sensitivity(loaded, case)
+            except ValueError as exc:
+                _fail_at_key(scenario, exc)
+
+        def fill(tmp: Path) -> None:
+            from simulator.io.plots import tornado
+
+            table.to_csv(tmp / "sensitivity.csv", index=False)
+            tornado(table, tmp / "tornado.png", lang.value)
+
+        folder.write(fill)
+    if not quiet:
+        from simulator.io.tables import console_for_tables, sensitivity_table
+
+        console_for_tables().print(sensitivity_table(table))
+        typer.echo(f"wrote {outdir}/sensitivity.csv and {outdir}/tornado.png")
 
 
 @app.command()
@@ -240,29 +343,83 @@ def calibrate(
 ) -> None:
     """Fit the scenario's free parameters to its targets; store the fitted values beside the scenario."""
     from simulator.calibrate import run_calibration
+
+    loaded, outdir = _calibration_start(scenario, outdir, "calibration")
+    with _claimed(outdir, force, "sim calibrate") as folder:
+        done = _fitting(loaded, quiet, lambda tick: run_calibration(scenario, progress=tick))
+
+        def fill(tmp: Path) -> None:
+            done.table.to_csv(tmp / "calibration.csv", index=False)
+            done.parameters.to_csv(tmp / "parameters.csv", index=False)
+
+        folder.write(fill)
+    if not quiet:
+        from simulator.io.tables import print_calibration
+
+        print_calibration(done.table, done.parameters)
+        typer.echo(f"wrote {done.fitted} (used by every run of {scenario.name}) and {outdir}/calibration.csv, parameters.csv")
+
+
+@app.command()
+def backtest(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file with a calibration block.")],
+    fit_until: Annotated[int, typer.Option("--fit-until", help="Last year of the figures fitted (at most 2020).")],
+    outdir: Annotated[
+        Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/NAME-backtest-YEAR].")
+    ] = None,
+    force: ForceFolderOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Calibrate on the figures up to a year only, project, and compare with every later figure."""
+    from simulator.calibrate import run_backtest
+    from simulator.scenario.calibration import CALIBRATION_LAST_YEAR
+
+    loaded, outdir = _calibration_start(scenario, outdir, f"backtest-{fit_until}")
+    if not loaded.base_year < fit_until <= CALIBRATION_LAST_YEAR:
+        fail(f"--fit-until {fit_until}: expected a year after the base year {loaded.base_year} and at most {CALIBRATION_LAST_YEAR}")
+    with _claimed(outdir, force, "sim backtest") as folder:
+        done = _fitting(loaded, quiet, lambda tick: run_backtest(scenario, fit_until, progress=tick))
+
+        def fill(tmp: Path) -> None:
+            from simulator.io.plots import backtest_plot
+
+            done.table.to_csv(tmp / "backtest.csv", index=False)
+            done.calibration.table.to_csv(tmp / "calibration.csv", index=False)
+            done.calibration.parameters.to_csv(tmp / "parameters.csv", index=False)
+            if not done.table.empty:
+                backtest_plot(done.results, done.table, fit_until, tmp / "backtest.png")
+
+        folder.write(fill)
+    if not quiet:
+        from simulator.io.tables import print_backtest, print_calibration
+
+        print_calibration(done.calibration.table, done.calibration.parameters)
+        print_backtest(done.table, fit_until)
+        typer.echo(f"wrote {outdir}: backtest.csv, calibration.csv, parameters.csv" + ("" if done.table.empty else ", backtest.png"))
+
+
+def _calibration_start(scenario: Path, outdir: Path | None, suffix: str):
+    """(the scenario, the output folder) for calibrate and backtest; one line and exit 2 when the
+    scenario has no calibration block (the folder is claimed by the caller)."""
+    loaded = _load(scenario)
+    if loaded.calibration is None:
+        fail(f"{scenario}: no calibration block (expected calibration: parameters and targets, see docs/calibration.md)")
+    return loaded, outdir or Path("results") / f"{loaded.name}-{suffix}"
+
+
+def _fitting(loaded, quiet: bool, work):
+    """Run ``work(tick)`` under a progress bar (one tick per batched run); bad input is one line, exit 2."""
     from simulator.calibrate.fit import MAX_ITERATIONS
     from simulator.errors import ScenarioError
     from simulator.io.progress import progress
 
-    loaded = _load(scenario)
-    if loaded.calibration is None:
-        fail(f"{scenario}: no calibration block (expected calibration: parameters and targets, see docs/calibration.md)")
-    outdir = outdir or Path("results") / f"{loaded.name}-calibration"
-    total = (MAX_ITERATIONS + 1) * (len(loaded.calibration.parameters) + 1)
-    with _claimed(outdir, force, "sim calibrate") as folder:
-        with progress(f"calibrating {loaded.name}", total=total, quiet=quiet) as bar:
-            try:
-                table, fitted = run_calibration(scenario, progress=lambda _: bar.advance())
-            except ScenarioError as exc:
-                fail(str(exc))
-            except ValueError as exc:
-                fail(f"{scenario}: {exc}")
-        folder.write(lambda tmp: table.to_csv(tmp / "calibration.csv", index=False))
-    if not quiet:
-        from simulator.io.tables import print_calibration
-
-        print_calibration(table)
-        typer.echo(f"wrote {fitted} (used by every run of {scenario.name}) and {outdir / 'calibration.csv'}")
+    with progress(f"calibrating {loaded.name}", total=2 * MAX_ITERATIONS + 2, quiet=quiet) as bar:
+        try:
+            return work(lambda _: bar.advance())
+        except ScenarioError as exc:
+            fail(str(exc))
+        except ValueError as exc:
+            fail(f"{loaded.name}: {exc}")
 
 
 @app.command()
@@ -310,9 +467,16 @@ def compare(
     force: ForceFolderOption = False,
     lang: LangOption = Lang.auto,
     quiet: QuietOption = False,
+    draws: DrawsOption = None,
+    seed: SeedOption = 0,
 ) -> None:
-    """Key indicators of scenarios side by side, and their fund gaps overlaid."""
-    from simulator.io.compare import PLOT_FILE, TABLE_FILE, compare_fill, compare_table, rich_table, unique_labels
+    """Key indicators of scenarios side by side, and their fund gaps overlaid.
+
+    Scenario files run now (with --draws N: stochastic runs, their medians with 80% ranges); results
+    folders are read. When one of two scenario files extends the other (a reform and its parent), each
+    changed key is also scored on its own and in sequence: how much of the change in the actuarial
+    balance each provision buys (scoring.csv)."""
+    from simulator.io.compare import PLOT_FILE, SCORING_FILE, TABLE_FILE, compare_fill, compare_table, rich_table, unique_labels
     from simulator.io.progress import track
 
     if len(inputs) < 2:
@@ -322,15 +486,43 @@ def compare(
     outdir = outdir or Path("results") / ("compare_" + "_vs_".join(labels))
     with _claimed(outdir, force, "sim compare") as folder:
         datasets = {}
-        for label, source in track(list(zip(labels, sources)), "running scenarios", quiet=quiet):
-            datasets[label] = _project(*source) if isinstance(source, tuple) else source
+        for label, path, source in track(list(zip(labels, inputs, sources)), "running scenarios", quiet=quiet):
+            if not isinstance(source, tuple):
+                datasets[label] = source
+            elif draws is None:
+                datasets[label] = _project(source[0], source[1], path, source[2])
+            else:
+                try:
+                    datasets[label] = simulator.run(path, draws=draws, seed=seed)
+                except ValueError as exc:
+                    _fail_at_key(path, exc)
         table = compare_table(datasets)
-        folder.write(compare_fill(datasets, lang.value, table))
+        scoring = _scoring(inputs) if all(isinstance(s, tuple) for s in sources) and len(inputs) == 2 else None
+        folder.write(compare_fill(datasets, lang.value, table, scoring))
     if not quiet:
         from simulator.io.tables import console_for_tables
 
-        console_for_tables().print(rich_table(table, f"{' vs '.join(labels)} (amounts in 亿元 = 100 million yuan)"))
-        typer.echo(f"wrote {outdir}/{TABLE_FILE} and {outdir}/{PLOT_FILE}")
+        console = console_for_tables()
+        console.print(rich_table(table, f"{' vs '.join(labels)} (amounts in 亿元 = 100 million yuan)"))
+        if scoring is not None:
+            from simulator.io.compare import scoring_table
+
+            console.print(scoring_table(scoring))
+        extra = f", {outdir}/{SCORING_FILE}" if scoring is not None else ""
+        typer.echo(f"wrote {outdir}/{TABLE_FILE}, {outdir}/{PLOT_FILE}{extra}")
+
+
+def _scoring(paths: list[Path]):
+    """The provisions' scores when one scenario file extends the other, else None."""
+    from simulator.uncertainty.scoring import reform_pair, score
+
+    pair = reform_pair(*paths)
+    if pair is None:
+        return None
+    try:
+        return score(*pair)
+    except ValueError as exc:
+        fail(f"{pair[1]}: {exc}")
 
 
 @app.command()
@@ -350,6 +542,52 @@ def report(
         fail(str(exc))
     if not quiet:
         typer.echo(f"wrote {path}  (open in a browser: {path.resolve().as_uri()})")
+
+
+@app.command()
+def sweep(
+    spec: Annotated[Path, typer.Argument(help="Sweep YAML file: regions, scenarios, levers, draws (docs/sweep.md).")],
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Worker processes on this machine \\[default: the cores, at most one per task]."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Address (tcp://host:8786) or scheduler file of an existing dask cluster."),
+    ] = None,
+    outdir: Annotated[
+        Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/sweeps/NAME].")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Empty an output folder that holds anything but this sweep, and start over.")
+    ] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Run many projections at once on dask.distributed; write one Dataset with a dimension per swept axis."""
+    from simulator.errors import ScenarioError
+    from simulator.io.writers import OutputError
+    from simulator.sweep.cluster import ClusterError
+    from simulator.sweep.run import run_sweep
+
+    if workers is not None and scheduler is not None:
+        fail("sim sweep: give --workers or --scheduler, not both (see sim sweep --help)")
+    try:
+        outcome = run_sweep(spec, outdir, workers=workers, scheduler=scheduler, force=force, quiet=quiet)
+    except (ScenarioError, OutputError, ClusterError) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        typer.echo("interrupted: finished tasks are kept; run the same command again to resume", err=True)
+        raise typer.Exit(130) from None
+    for failure in outcome.failed:
+        typer.echo(f"failed: {failure.line()}", err=True)
+    if not quiet:
+        sizes = ", ".join(f"{dim} {n}" for dim, n in outcome.dataset.sizes.items())
+        typer.echo(
+            f"{outcome.tasks} runs: {outcome.reused} already done, {outcome.ran} run now, {len(outcome.failed)} failed"
+        )
+        typer.echo(f"wrote {outcome.path} ({sizes})")
+    if outcome.failed:
+        raise typer.Exit(1)
 
 
 def _read(path: Path):
@@ -414,6 +652,157 @@ def calc_retirement(
     typer.echo(f"reached in: {year:04d}-{mon:02d}")
     typer.echo(f"minimum contribution years: {min_years:g}")
     typer.echo(f"flexible window: {_years_months(early)} to {_years_months(late)}")
+
+
+class Sex(str, Enum):
+    male = "male"
+    female = "female"
+
+
+@calc.command("pension")
+def calc_pension(
+    province: Annotated[
+        str | None, typer.Option("--province", help="Province id, e.g. jiangxi (see docs/calculator.md).")
+    ] = None,
+    city: Annotated[
+        str | None, typer.Option("--city", help="City, e.g. 沈阳市 or shenyang, where it has its own base or rules.")
+    ] = None,
+    sex: Annotated[Sex | None, typer.Option("--sex", help="male or female.")] = None,
+    group: Annotated[
+        GroupName | None, typer.Option("--group", help="Retirement group \\[default: M60 for men].")
+    ] = None,
+    born: Annotated[str | None, typer.Option("--born", help="Birth month, YYYY-MM.")] = None,
+    work_start: Annotated[
+        str | None, typer.Option("--work-start", help="Month work began, YYYY-MM (for deemed years).")
+    ] = None,
+    retired: Annotated[
+        str | None, typer.Option("--retired", help="Retirement month \\[default: statutory, 2024 reform].")
+    ] = None,
+    years: Annotated[float | None, typer.Option("--years", help="Contribution years, deemed years included.")] = None,
+    deemed_years: Annotated[
+        float | None, typer.Option("--deemed-years", help="Deemed years before the account.")
+    ] = None,
+    pre_account_years: Annotated[
+        float | None, typer.Option("--pre-account-years", help="All years before the account (deemed + actual).")
+    ] = None,
+    avg_index: Annotated[
+        float | None, typer.Option("--avg-index", help="Average contribution index (平均缴费指数).")
+    ] = None,
+    transitional_index: Annotated[
+        float | None,
+        typer.Option("--transitional-index", help="Index of the transitional pension, where the province has one."),
+    ] = None,
+    account: Annotated[float | None, typer.Option("--account", help="Account balance at retirement, yuan.")] = None,
+    history: Annotated[
+        Path | None,
+        typer.Option(
+            "--history", help="CSV of yearly bases (year,base[,months,share,crediting]) instead of --account."
+        ),
+    ] = None,
+    divisor_months: Annotated[
+        float | None, typer.Option("--divisor-months", help="Account divisor \\[default: from the age at retirement].")
+    ] = None,
+    base: Annotated[
+        float | None, typer.Option("--base", help="Benefit base (计发基数), yuan/month \\[default: the rules' table].")
+    ] = None,
+    base_province: Annotated[
+        float | None, typer.Option("--base-province", help="Provincial base where the city has its own.")
+    ] = None,
+    local_wage: Annotated[
+        float | None, typer.Option("--local-wage", help="City's previous-year average monthly wage (Henan).")
+    ] = None,
+    notional_account: Annotated[
+        float | None,
+        typer.Option("--notional-account", help="Notional account of the transitional pension (Shanghai, Guangdong)."),
+    ] = None,
+    wage: Annotated[
+        float | None, typer.Option("--wage", help="Own last monthly wage, for the replacement rate.")
+    ] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="A rules file of your own (may extend a shipped one).")
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario", help="Scenario for the retirement ages, divisors and crediting rates (and --profiles)."
+        ),
+    ] = None,
+    profiles: Annotated[
+        bool,
+        typer.Option(
+            "--profiles",
+            help="First pensions of 0.5/1/2 x average-wage profiles by birth cohort, with and without the 2024 reform.",
+        ),
+    ] = False,
+    outdir: Annotated[
+        Path | None,
+        typer.Option("-o", "--outdir", help="Folder for --profiles \\[default: results/NAME-pension-profiles]."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder (--profiles).")] = False,
+    lang: LangOption = Lang.auto,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """One worker's first pension by the statutory formula and the province's rules (or --profiles)."""
+    from simulator.errors import ScenarioError
+    from simulator.model.award import CalcError
+    from simulator.scenario.province_rules import UnknownProvince
+
+    if profiles:
+        return _pension_profiles(province, scenario, outdir, force, lang, as_json)
+    try:
+        award = simulator.calc_pension(
+            province, city=city, sex=sex.value if sex else None, group=group.value if group else None, born=born,
+            work_start=work_start, retired=retired, years=years, deemed_years=deemed_years,
+            pre_account_years=pre_account_years, avg_index=avg_index, transitional_index=transitional_index,
+            account=account, history=history, divisor_months=divisor_months, base=base, base_province=base_province,
+            local_wage=local_wage, notional_account=notional_account, wage=wage, rules=rules, scenario=scenario,
+        )  # fmt: skip
+    except (CalcError, ScenarioError, UnknownProvince) as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(award.as_dict(), ensure_ascii=False))
+        return
+    from simulator.io.tables import print_award
+
+    print_award(award)
+
+
+def _pension_profiles(province, scenario, outdir, force, lang, as_json) -> None:
+    from simulator.errors import ScenarioError
+    from simulator.io.profiles import profile_table, write_profiles
+    from simulator.io.writers import OutputError
+    from simulator.model.award import CalcError
+    from simulator.model.profiles import cohort_profiles
+    from simulator.scenario.province_rules import UnknownProvince, load_account_rules, load_province_rules
+
+    if scenario is None:
+        fail("sim calc pension --profiles: give --scenario (e.g. scenarios/jiangxi.yaml) for the wage path and rules")
+    loaded = _load(scenario)
+    region = loaded.region
+    pid = province or (region.id if region.level == "province" else region.province)
+    if pid is None:
+        fail(f"{scenario}: region {region.id} is not a province: give --province for the rules")
+    outdir = outdir or Path("results") / f"{loaded.name}-pension-profiles"
+    if not as_json and outdir.is_dir() and any(outdir.iterdir()) and not force:
+        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
+    try:
+        rows, notes = cohort_profiles(loaded, load_province_rules(pid), load_account_rules())
+    except (CalcError, ScenarioError, UnknownProvince) as exc:
+        fail(str(exc))
+    table = profile_table(rows)
+    if as_json:
+        typer.echo(
+            json.dumps({"scenario": loaded.name, "province": pid, "rows": rows, "notes": notes}, ensure_ascii=False)
+        )
+        return
+    try:
+        written = write_profiles(table, notes, outdir, force, lang.value, f"{loaded.name} ({pid} rules)")
+    except OutputError as exc:
+        fail(str(exc))
+    from simulator.io.profiles import print_profiles
+
+    print_profiles(table, notes, f"{loaded.name}: first pension by birth cohort ({pid} rules)")
+    typer.echo(f"wrote {outdir}: {', '.join(written)}")
 
 
 def _years_months(months: int) -> str:

@@ -1,5 +1,6 @@
 """Shared inputs of the residents-pension, unemployment and work-injury tests: the shipped
-Jiangxi scenario, its demography and the employee-pension link, built once per session."""
+Jiangxi scenario, its projection context and the employee pension's results, built once per session;
+a scheme projected on them with its fund (values of the one draw by name)."""
 
 from __future__ import annotations
 
@@ -9,38 +10,46 @@ import numpy as np
 
 import simulator
 from simulator.model import employee_pension
-from simulator.model.scheme_inputs import employee_link
+from simulator.model.context import build_context
+from simulator.model.fund import ledger
+from simulator.variables import VARIABLES
 from tests.conftest import SCENARIOS
 
 
 @lru_cache(maxsize=1)
 def jiangxi_inputs():
-    """(scenario, demography, employee) of scenarios/jiangxi.yaml."""
-    from simulator.model.demography import population_dataset
-
+    """(scenario, context, employee-pension Dataset) of scenarios/jiangxi.yaml."""
     scenario = simulator.load_scenario(SCENARIOS / "jiangxi.yaml")
-    demography = population_dataset(scenario)
-    inputs = employee_pension.build_inputs(scenario, demography)
-    results = employee_pension.results(scenario, inputs, employee_pension.run_kernel(inputs))
-    return scenario, demography, employee_link(scenario, demography, results)
+    ctx = build_context(scenario)
+    employee, _ = employee_pension.project([scenario], ctx)
+    return scenario, ctx, employee
 
 
-def check_model(module) -> dict:
-    """Run ``module.indicators`` on Jiangxi with both kernel twins: equal results, the output
-    contract and the fund identities. Returns the results."""
-    scenario, demography, employee = jiangxi_inputs()
-    res = module.indicators(scenario, demography, employee)
-    ref = module.indicators(scenario, demography, employee, impl="numpy")
-    for name, (value, _, _) in res.items():
-        np.testing.assert_allclose(value, ref[name][0], rtol=1e-10, equal_nan=True, err_msg=name)
+def project(module, scenario=None, impl: str = "numba") -> dict[str, np.ndarray]:
+    """``module.project`` on Jiangxi (or on ``scenario`` with Jiangxi's population and employee
+    members), the fund rolled forward: ``name: values[year]``."""
+    base, ctx, employee = jiangxi_inputs()
+    if scenario is not None:
+        ctx = build_context(scenario, ctx.demography)
+    ds, terms = module.project([scenario or base], ctx, employee, impl)
+    ds = ledger(ds, terms, ctx.fund_return)
+    return {name: ds[name].values[0] for name in ds.data_vars}
+
+
+def check_model(module) -> dict[str, np.ndarray]:
+    """Project ``module`` on Jiangxi with both kernel twins: equal results, the output contract and
+    the fund identities. Returns the results."""
+    res = project(module)
+    ref = project(module, impl="numpy")
+    for name, value in res.items():
+        np.testing.assert_allclose(value, ref[name], rtol=1e-10, equal_nan=True, err_msg=name)
     check_contract(res)
     check_fund_identities(res)
     return res
 
 
-def check_fund_identities(res: dict) -> None:
+def check_fund_identities(v: dict[str, np.ndarray]) -> None:
     """revenue, expenditure, balance roll-forward and current balance, every projected year."""
-    v = {name: value[0] for name, (value, _, _) in res.items()}
     p = slice(1, None)
     revenue = v["contributions"] + v["subsidy"] + v["interest"] + v["transfers_in"]
     expenditure = v["benefits"] + v["other_outgo"] + v["transfers_out"]
@@ -56,14 +65,13 @@ def check_fund_identities(res: dict) -> None:
         assert np.isnan(v[name][0]) and np.isfinite(v[name][p]).all(), name
 
 
-def check_contract(res: dict) -> None:
-    """Every scheme emits the common variables with [draw, year] values and known units."""
+def check_contract(v: dict[str, np.ndarray]) -> None:
+    """Every scheme emits the common variables, one value per year, each named in the registry."""
     required = (
         "insured", "contributors", "beneficiaries", "revenue", "contributions", "expenditure", "subsidy",
         "balance", "current_balance", "benefits", "interest", "other_outgo", "transfers_in", "transfers_out",
     )  # fmt: skip
     for name in required:
-        assert name in res, name
-    shapes = {value.shape for value, _, _ in res.values()}
-    assert len(shapes) == 1 and len(next(iter(shapes))) == 2
-    assert {unit for _, unit, _ in res.values()} <= {"persons", "yuan", "yuan/month", "1"}
+        assert name in v, name
+    assert len({value.shape for value in v.values()}) == 1
+    assert set(v) <= set(VARIABLES), set(v) - set(VARIABLES)

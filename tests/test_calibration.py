@@ -18,11 +18,11 @@ SMALL = """
 calibration:
   fitted: jiangxi.fitted.yaml
   parameters:
-    - {key: employee_pension.coverage, at: 2020-07-01, lower: 0.3, upper: 1.0}
-    - {key: employee_pension.initial.average_pension, lower: 1500, upper: 2400}
+    - {key: employee_pension.coverage, at: 2020-07-01, lower: 0.2, upper: 1.0}
+    - {key: employee_pension.initial.average_pension, lower: 900, upper: 1600}
   targets:
     - {variable: employee_pension.insured, year: 2020, seed: employee_pension.insured}
-    - {variable: employee_pension.average_pension, year: 2020, seed: employee_pension.average_pension}
+    - {variable: employee_pension.enterprise_average_pension, year: 2020, seed: employee_pension.average_pension}
 """
 
 
@@ -37,14 +37,17 @@ def workdir(tmp_path):
 
 
 def test_calibration_reproduces_targets_and_is_deterministic(workdir) -> None:
-    table, fitted = run_calibration(workdir / "jiangxi.yaml")
+    done = run_calibration(workdir / "jiangxi.yaml")
+    table, fitted = done.table, done.fitted
     first = yaml.safe_load(fitted.read_text(encoding="utf-8"))
     fitted_rows = table[~table["source"].str.startswith("plan target")]
     assert len(fitted_rows) == len(simulator.load_scenario(workdir / "jiangxi.yaml", fitted=False).calibration.targets)
     assert (fitted_rows["rel_error"].abs() < 0.02).all(), fitted_rows
-    assert list(table.columns) == ["region", "scheme", "year", "variable", "target", "model", "rel_error", "source"]
+    assert list(table.columns) == ["region", "scheme", "year", "variable", "target", "model", "rel_error", "bound", "source"]
+    assert list(done.parameters["key"]) == ["employee_pension.coverage", "employee_pension.initial.average_pension"]
+    assert (done.parameters["sd"] >= 0).all() and done.parameters["identified"].all()
 
-    _, again = run_calibration(workdir / "jiangxi.yaml")
+    again = run_calibration(workdir / "jiangxi.yaml").fitted
     assert yaml.safe_load(again.read_text(encoding="utf-8"))["values"] == first["values"]
 
     # the next run uses the fitted values: the plan's 2020 insured (1167万, seeds 專欄1) within 2%
@@ -83,7 +86,8 @@ def test_cli_calibrate_writes_table_and_refuses_scenarios_without_a_block(workdi
     result = CliRunner().invoke(app, ["calibrate", str(workdir / "jiangxi.yaml"), "-o", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     table = (out / "calibration.csv").read_text(encoding="utf-8").splitlines()
-    assert table[0] == "region,scheme,year,variable,target,model,rel_error,source"
+    assert table[0] == "region,scheme,year,variable,target,model,rel_error,bound,source"
+    assert (out / "parameters.csv").read_text(encoding="utf-8").startswith("key,at,value,lower,upper,sd,at_bound,identified")
     assert any(",employee_pension,2020,insured," in line for line in table[1:])
     bare = workdir / "bare.yaml"
     bare.write_text((SCENARIOS / "china.yaml").read_text(encoding="utf-8"), encoding="utf-8")

@@ -36,7 +36,7 @@ def test_run_writes_results_and_refuses_non_empty(jiangxi_path, tmp_path) -> Non
     assert first.stdout == ""  # --quiet prints nothing but errors
     ds = xr.open_dataset(out / "results.nc")
     assert ds.attrs["scenario"] == "jiangxi" and len(ds.attrs["scenario_sha256"]) == 64
-    assert int(ds.year[0]) == 2015 and int(ds.year[-1]) == 2100
+    assert int(ds.year[0]) == 2010 and int(ds.year[-1]) == 2100
     ds.close()
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary.columns) == ["region", "scheme", "year", "variable", "value", "unit"]

@@ -1,4 +1,4 @@
-"""Demography: life tables, base population, the Jiangxi 2015 -> 2020 check, derived scenario
+"""Demography: life tables, base population, the Jiangxi 2010 -> 2020 check, derived scenario
 figures, the national projection beside UN WPP 2024, user CSVs, the dataset interface, the pyramid."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import simulator
 from simulator.errors import ScenarioError
 from simulator.model.demography import data, derive, population_dataset
 from simulator.model.demography.assembly import build_inputs
-from simulator.model.demography.base import rake, read_population_csv, reverse_survive
+from simulator.model.demography.base import read_population_csv, reverse_survive, smooth_rake
 from simulator.model.demography.lifetable import JOIN, brass_table, standard_logit, tables_for_e0
 from simulator.model.demography.paths import e0_path
 from simulator.model.kernels.population import age_one_year
@@ -52,6 +52,26 @@ def _variant(tmp_path: Path, base: Path, changes: dict) -> Path:
     return path
 
 
+def _e0(*values: float) -> dict:
+    return {"values": dict(zip(("2010-07-01", "2015-07-01", "2020-07-01"), values)), "interpolation": "linear"}
+
+
+# The Brass basis on the 2010 census standard, at the published e0 (docs/demography.md section 3):
+# the mortality the shipped scenarios used before UN WPP 2024. ``wpp2024: null`` removes the parent's basis.
+BRASS = {
+    "wpp2024": None,
+    "e0": {"male": _e0(72.38, 73.64, 75.37), "female": _e0(77.37, 79.43, 80.88)},
+    "e0_gain": {sex: {2021: 0.25, 2031: 0.15, 2051: 0.10} for sex in ("male", "female")},
+}
+
+
+@pytest.fixture(scope="module")
+def brass(tmp_path_factory):
+    """Jiangxi on the Brass basis."""
+    path = _variant(tmp_path_factory.mktemp("brass"), SCENARIOS / "jiangxi.yaml", {"demography": {"mortality": BRASS}})
+    return simulator.load_scenario(path)
+
+
 # ---------------------------------------------------------------- life tables
 
 
@@ -81,16 +101,17 @@ def test_open_group_survival_is_t101_over_t100() -> None:
     np.testing.assert_allclose(tables.survival()[:, 99], tables.L[:, 100] / tables.L[:, 99])
 
 
-def test_e0_path_by_hand(jiangxi) -> None:
+def test_e0_path_by_hand(brass) -> None:
     """Men: points 72.38 (2010-07-01) and 73.64 (2015-07-01): 2012 (1 July) is 731 of 1826 days
     along: 72.38 + 1.26 x 731 / 1826 = 72.884417. After the last point 75.37 (2020) the gain is
     0.25 a year: 2022 = 75.37 + 2 x 0.25 = 75.87; 2031 = 75.37 + 10 x 0.25 + 0.15 = 78.02."""
-    e0 = e0_path(jiangxi.demography, np.array([2012, 2020, 2022, 2031]))
+    e0 = e0_path(brass.demography, np.array([2012, 2020, 2022, 2031]))
     np.testing.assert_allclose(e0[:, 0], [72.38 + 1.26 * 731 / 1826, 75.37, 75.87, 78.02], atol=1e-9)
 
 
-def test_reported_e0_and_e60(jiangxi_ds) -> None:
-    e0, e60 = jiangxi_ds["e0"], jiangxi_ds["e60"]
+def test_reported_e0_and_e60_on_the_brass_basis(brass) -> None:
+    ds = population_dataset(brass)
+    e0, e60 = ds["e0"], ds["e60"]
     np.testing.assert_allclose(e0.sel(year=[2015, 2020]).values, [[73.64, 79.43], [75.37, 80.88]], atol=1e-6)
     men, women = (float(e60.sel(year=2020, sex=s)) for s in ("male", "female"))
     assert (e60.diff("year") > 0).all() and 15 < men < women < 30
@@ -99,33 +120,37 @@ def test_reported_e0_and_e60(jiangxi_ds) -> None:
 # ---------------------------------------------------------------- base population
 
 
-def test_rake_by_hand() -> None:
-    """Ages 0-1 | 2-3 (groups), men and women: start all ones; targets 6 and 2, sexes 5 and 3.
-    The unique fit that keeps the odds ratio 1 within groups gives group rows proportional."""
+def test_smooth_rake_by_hand() -> None:
+    """Ages 0-1 | 2-3 (groups), men and women all ones; targets 6 and 2, sexes 5 and 3.
+    Knots at the groups' mean ages 0.5 and 2.5: f(0) = v0, f(1) = 3/4 v0 + 1/4 v1, f(2) = 1/4 v0 + 3/4 v1,
+    f(3) = v1. Groups (both sexes weigh 2): 2 (7/4 v0 + 1/4 v1) = 6 and 2 (1/4 v0 + 7/4 v1) = 2 give
+    v0 = 5/3, v1 = 1/3, so f = 5/3, 4/3, 2/3, 1/3 (a straight line: no step at age 2). The sexes scale
+    by 5/4 and 3/4 (equal shapes keep f)."""
     pop = np.ones((2, 4))
-    out = rake(pop, np.array([0, 2]), np.array([6.0, 2.0]), np.array([5.0, 3.0]))
-    np.testing.assert_allclose([out[:, :2].sum(), out[:, 2:].sum()], [6.0, 2.0], rtol=1e-12)
-    np.testing.assert_allclose(out.sum(axis=1), [5.0, 3.0], rtol=1e-10)
-    np.testing.assert_allclose(rake(out, np.array([0, 2]), np.array([6.0, 2.0]), np.array([5.0, 3.0])), out)
+    out = smooth_rake(pop, np.array([0, 2]), np.array([6.0, 2.0]), np.array([5.0, 3.0]))
+    f = np.array([5, 4, 2, 1]) / 3
+    np.testing.assert_allclose(out, [1.25 * f, 0.75 * f], rtol=1e-12)
+    np.testing.assert_allclose(smooth_rake(pop, np.array([0, 2]), np.array([6.0, 2.0])), [f, f], rtol=1e-12)
 
 
 def test_reverse_survival_projects_back_to_the_census(jiangxi) -> None:
-    """Ageing the reverse-survived 2015 population five years (no births, no migration) gives the
-    2020 fit at ages 5+ and in the open group."""
+    """Ageing the reverse-survived base-year population n = 2020 - base years (no births, no migration)
+    gives the 2020 fit at ages n+ and in the open group."""
     inputs = build_inputs(jiangxi)
-    back = reverse_survive(inputs.census_fit, inputs.survival[1:6], inputs.base)
+    n = 2020 - jiangxi.base_year
+    back = reverse_survive(inputs.census_fit, inputs.survival[1 : n + 1], inputs.base)
     pop = back
-    for k in range(1, 6):
+    for k in range(1, n + 1):
         pop = age_one_year(pop, inputs.survival[k])
-    np.testing.assert_allclose(pop[:, 5:], inputs.census_fit[:, 5:], rtol=1e-12)
+    np.testing.assert_allclose(pop[:, n:], inputs.census_fit[:, n:], rtol=1e-12)
 
 
-def test_jiangxi_2020_from_2015(jiangxi, jiangxi_ds) -> None:
-    """Starting at the end of 2015, the projection reproduces the 2020 census total within 0.5% and
-    the shares 0-14, 15-59, 60+, 65+ within 0.5 point."""
+def test_jiangxi_2020_from_2010(jiangxi, jiangxi_ds) -> None:
+    """Starting at the 2010 census (44,567,475, the end of 2010), the projection reproduces the 2020 census
+    total within 0.5% and the shares 0-14, 15-59, 60+, 65+ within 0.5 point."""
     census = jiangxi.demography.base_population.census_2020
-    assert jiangxi.base_year == 2015
-    np.testing.assert_allclose(float(jiangxi_ds.population_total.sel(year=2015)), 45_656_300)
+    assert jiangxi.base_year == 2010
+    np.testing.assert_allclose(float(jiangxi_ds.population_total.sel(year=2010)), 44_567_475)
     pop = jiangxi_ds.population.sel(year=2020).sum("sex")
     total = float(pop.sum())
     errors = {"total %": 100 * (total / census.total - 1)}
@@ -136,7 +161,7 @@ def test_jiangxi_2020_from_2015(jiangxi, jiangxi_ds) -> None:
         ("65+", (65, 100), census.age_65_plus),
     ):
         errors[name] = 100 * (float(pop.sel(age=slice(lo, hi)).sum()) / total - share)
-    print("Jiangxi 2020 from 2015, errors (total %, shares points):", {k: round(v, 3) for k, v in errors.items()})
+    print("Jiangxi 2020 from 2010, errors (total %, shares points):", {k: round(v, 3) for k, v in errors.items()})
     assert abs(errors.pop("total %")) < 0.5
     assert all(abs(v) < 0.5 for v in errors.values()), errors
 
@@ -149,7 +174,7 @@ def test_famine_cohort_shape_in_2020(which, request) -> None:
 
 
 def test_base_year_2020_is_the_census_fit(tmp_path) -> None:
-    changes = {"base_year": 2020, "demography": {"base_population": {"base_total": None}}}  # null drops the 2015 total
+    changes = {"base_year": 2020, "demography": {"base_population": {"base_total": None}}}  # null drops the base-year total
     scenario = simulator.load_scenario(_variant(tmp_path, SCENARIOS / "jiangxi.yaml", changes))
     pop = population_dataset(scenario).population.sel(year=2020)
     census = scenario.demography.base_population.census_2020
@@ -175,7 +200,7 @@ def test_jiangxi_derived_figures_are_current(jiangxi) -> None:
     shipped = _values(jiangxi.demography.fertility.tfr)
     for year, value in {**tfr, **derive.implied_tfr(inputs, JIANGXI_BIRTHS)}.items():
         assert shipped[year] == pytest.approx(value, abs=6e-4), year
-    assert _values(jiangxi.demography.migration.net)[2016] == pytest.approx(net, abs=60)
+    assert _values(jiangxi.demography.migration.net)[jiangxi.base_year + 1] == pytest.approx(net, abs=60)
 
 
 def test_china_derived_tfr_is_current(china) -> None:
@@ -200,7 +225,8 @@ def test_national_projection_beside_wpp_2024(china_ds) -> None:
 
 def test_dataset_interface(jiangxi, jiangxi_ds) -> None:
     ds = jiangxi_ds
-    assert list(ds.year.values) == list(range(2015, 2101)) and list(ds.sex.values) == ["male", "female"]
+    base = jiangxi.base_year
+    assert list(ds.year.values) == list(range(base, 2101)) and list(ds.sex.values) == ["male", "female"]
     assert list(ds.age.values) == list(range(101))
     dims = {
         "population": ("year", "sex", "age"), "survival": ("year", "sex", "age"), "births": ("year",),
@@ -211,9 +237,9 @@ def test_dataset_interface(jiangxi, jiangxi_ds) -> None:
         var = ds[name]
         assert var.dims == want and var.dtype == np.float64 and var.attrs["units"] and var.attrs["long_name"], name
     assert not ds.survival.isnull().any() and (ds.population >= 0).all()
-    np.testing.assert_allclose(ds.population.sel(year=2015).values, build_inputs(jiangxi).base)
+    np.testing.assert_allclose(ds.population.sel(year=base).values, build_inputs(jiangxi).base)
     change = ds.population_total.diff("year")
-    flows = (ds.births - ds.deaths + ds.net_migration.sum(("sex", "age"))).sel(year=slice(2016, None))
+    flows = (ds.births - ds.deaths + ds.net_migration.sum(("sex", "age"))).sel(year=slice(base + 1, None))
     np.testing.assert_allclose(change.values, flows.values, rtol=1e-9)
     pop = ds.population.sum("sex")
     ratio = pop.sel(age=slice(65, 100)).sum("age") / pop.sel(age=slice(15, 64)).sum("age")
@@ -237,9 +263,10 @@ def test_user_csv_base_population(tmp_path) -> None:
     changes = {"demography": {"base_population": base, "migration": {"net": 0}},  # toy population: no migrants
                "employee_pension": {"initial": {"contributors": 30_000, "dormant": 5_000, "retirees": 20_000}}}
     path = _variant(tmp_path, SCENARIOS / "jiangxi.yaml", changes)
-    ds = population_dataset(simulator.load_scenario(path))
-    np.testing.assert_allclose(ds.population.sel(year=2015, sex="female", age=30), 1305.0)
-    np.testing.assert_allclose(float(ds.population.sel(year=2015).sum()), 303_505.0)
+    scenario = simulator.load_scenario(path)
+    ds = population_dataset(scenario)
+    np.testing.assert_allclose(ds.population.sel(year=scenario.base_year, sex="female", age=30), 1305.0)
+    np.testing.assert_allclose(float(ds.population.sel(year=scenario.base_year).sum()), 303_505.0)
 
 
 @pytest.mark.parametrize(
@@ -268,7 +295,13 @@ def test_bad_population_csv(name: str, line: int, key: str, words: list[str]) ->
     [
         ({"base_population": {"census_2020": {"age_0_14": 0.25}}}, "base_population.census_2020", ["within"]),
         ({"base_population": {"file": "x.csv"}}, "base_population", ["not both"]),
-        ({"mortality": {"e0": {"male": {"interpolation": "step"}}}}, "mortality.e0.male", ["straight"]),
+        ({"mortality": {**BRASS, "e0": {**BRASS["e0"], "male": {**_e0(72.0, 73.0, 75.0), "interpolation": "step"}}}},
+         "mortality.e0.male", ["straight"]),
+        ({"mortality": {"e0_gain": BRASS["e0_gain"]}}, "mortality", ["not both"]),
+        ({"mortality": {"wpp2024": None, "e0_gain": BRASS["e0_gain"]}}, "mortality", ["e0 missing"]),
+        ({"mortality": {"wpp2024": {"level": {"e0_gap": -6}}}}, "mortality.wpp2024.level.e0_gap", ["-5"]),
+        ({"mortality": {"wpp2024": {"level": {"source": None}}}}, "mortality.wpp2024.level.source", []),
+        ({"mortality": {"wpp2024": {"levels": 1}}}, "mortality.wpp2024.levels", []),
         ({"fertility": {"tfr": {"uprating": {"wage": 1.0}}}}, "fertility.tfr", ["wages or prices"]),
         ({"fertility": {"sex_ratio_at_birth": {2030: 200}}}, "fertility.sex_ratio_at_birth.2030", ["[80, 150]"]),
     ],
@@ -310,7 +343,7 @@ def test_population_pyramid(jiangxi_ds, tmp_path, lang: str) -> None:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a machine without CJK fonts warns for zh
-        out = population_pyramid(jiangxi_ds, [2015, 2050], tmp_path / f"pyramid_{lang}.png", lang=lang)
+        out = population_pyramid(jiangxi_ds, [2010, 2050], tmp_path / f"pyramid_{lang}.png", lang=lang)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out.stat().st_size > 10_000
     with pytest.raises(ValueError, match="not in the results"):
-        population_pyramid(jiangxi_ds, [2014], tmp_path / "x.png")
+        population_pyramid(jiangxi_ds, [2009], tmp_path / "x.png")

@@ -20,8 +20,9 @@ def key_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
         kind = _unwrap(field.annotation)
         if typing.get_origin(kind) is dict:
             value = _unwrap(typing.get_args(kind)[1])
-            if name in ("groups", "continue_until_age"):  # documented per retirement group
-                path = f"{path}.GROUP"
+            placeholder = {"groups": "GROUP", "continue_until_age": "GROUP", "assumptions": "KEY", "sensitivity": "NAME"}
+            if name in placeholder:  # documented per retirement group, per key path, per case
+                path = f"{path}.{placeholder[name]}"
             kind = value
         if isinstance(kind, type) and issubclass(kind, BaseModel) and not issubclass(kind, (Dated, Uprating)):
             out += key_paths(kind, path + ".")

@@ -91,10 +91,11 @@ def test_retirement_hazard_follows_each_birth_cohort(jiangxi) -> None:
     (2025, 60) is 0.75; in 2026 they are 61 and the remaining quarter all reach it (hazard 1).
     The men aged 60 at the end of 2026 (born 1966) claim 3-5 months late: b = 1..7 in 2026,
     7 of 12 = 0.5833."""
-    from simulator.model.employee_pension import retirement_cells
+    from simulator.model.context import retirement_cells
 
     years = np.arange(2015, 2031)
-    reached, hazard, _ = retirement_cells(jiangxi, years)
+    statutory = override(jiangxi, {"employee_pension.special_early": None})  # no special early retirement
+    reached, hazard, _ = retirement_cells(statutory, years)
     m60 = 0
     assert hazard[2025 - 2015, m60, 60] == pytest.approx(0.75)
     assert hazard[2026 - 2015, m60, 61] == pytest.approx(1.0)
@@ -105,14 +106,14 @@ def test_retirement_hazard_follows_each_birth_cohort(jiangxi) -> None:
 def test_nobody_contributes_below_the_first_employment_age(jiangxi) -> None:
     """The employment profile is zero outside its knots: no contributor younger than the first
     knot (16 in Jiangxi), where a flat extrapolation once put 5% of children to work."""
-    from simulator.model.employee_pension import age_profile
+    from simulator.model.economy import age_profile
 
     profile = age_profile({16: 0.05, 30: 0.9, 80: 0.0})
     assert profile[:16].sum() == 0.0 and profile[16] == pytest.approx(0.05) and profile[81:].sum() == 0.0
-    demography = __import__("simulator.model.demography", fromlist=["x"]).population_dataset(jiangxi)
-    from simulator.model.employee_pension import build_inputs
+    from simulator.model.context import build_context
+    from simulator.model.employee_pension import inputs
 
     first = min(jiangxi.labour.employment_rate.male)
-    inputs = build_inputs(jiangxi, demography)
-    assert inputs.act0[:, :first].sum() == 0.0
-    assert inputs.cells[..., :first, 0].sum() == 0.0  # TARGET column: no entrants below it
+    built = inputs(jiangxi, build_context(jiangxi))
+    assert built.enterprise.act0[..., :first, :].sum() == 0.0
+    assert built.enterprise.target[..., :first].sum() == 0.0  # no entrants below it

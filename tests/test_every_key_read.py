@@ -33,7 +33,6 @@ CONDITIONS: dict[str, tuple[dict[str, Any], Any]] = {
     "policy.retirement.effective": ({"policy.retirement.reform": False}, dt.date(2031, 1, 1)),
     "policy.employee_pension.base_cap": ({"employee_pension.base_ratio": {"values": {2015: 3.5}}}, 3.3),
     "policy.employee_pension.base_floor": ({}, 0.8),
-    "employee_pension.subsidy.mode": ({}, "keep_nonnegative"),
     "economy.inflation": ({"policy.employee_pension.indexation.then": {"prices": 1.0}}, None),
     "policy.unemployment.extension_effective": ({}, dt.date(2027, 1, 1)),
     "policy.work_injury.survivor_cap": ({"work_injury.other_dependants": 3.0}, 0.9),
@@ -42,8 +41,10 @@ CONDITIONS: dict[str, tuple[dict[str, Any], Any]] = {
 
 def paired(path: str) -> dict[str, Any]:
     """Keys validated together with ``path``, moved with it: cap_months = 12 x (new_age - old_age);
-    the census age shares sum to one."""
+    the census age shares sum to one; the subsidy's share goes with mode share only."""
     census = "demography.base_population.census_2020"
+    if path == "employee_pension.subsidy.mode":  # another mode reads no path
+        return {path: "keep_nonnegative", "employee_pension.subsidy.share": None}
     if path.startswith(census + ".age_"):
         c = SCENARIO.demography.base_population.census_2020
         other = "age_15_59"
@@ -84,6 +85,8 @@ def nudged(value: Any) -> Any:
     """A small change that keeps the value valid for its type."""
     if isinstance(value, bool):
         return not value
+    if isinstance(value, dt.date):
+        return value + dt.timedelta(days=92)
     if isinstance(value, int):
         return value + 1
     if isinstance(value, float):

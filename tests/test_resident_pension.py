@@ -7,9 +7,8 @@ import numpy as np
 import pytest
 
 from simulator.model import resident_pension as rp
-from simulator.model.fund import roll_forward
 from simulator.scenario.load import override
-from tests.schemes_support import check_contract, check_fund_identities, jiangxi_inputs
+from tests.schemes_support import check_contract, check_fund_identities, jiangxi_inputs, project
 
 
 def test_golden_account_pension() -> None:
@@ -25,48 +24,23 @@ def test_golden_account_pension() -> None:
     paid = np.full(years, 130.0)
     for rate, monthly in ((0.0, 14.964), (0.02, 17.781)):
         credit = np.full(years, rate)
-        k = rp.participant_accounts(paid, credit, entry=16, claim=60, years_before=1)
+        k = rp.participant_accounts(paid[None], credit, entry=16, claim=60, years_before=1)[0]
         assert k[15, 59] == pytest.approx(2080.0 if rate == 0 else 2423.107, abs=1e-3)
-        a = rp.account_pensions(k, paid[0], credit, entry=16, claim=60, divisor=139, account_start=2015, base_year=2015)
+        a = rp.account_pensions(k[None], paid[:1], credit, entry=16, claim=60, divisor=139, account_start=2015, base_year=2015)[0]
         assert a[16, 60] / 12 == pytest.approx(monthly, abs=1e-3)
         assert a[17 - 1, 61] == a[15, 60]  # fixed once awarded: last year's 60-year-olds are 61 now
         assert k[16, 60] == 0.0  # the account left the participants
 
 
-def test_golden_fund_roll_forward() -> None:
-    """Opening balance 100, return 10%, each year contributions 50, subsidy 10, transfers in 5,
-    benefits 20, other outgo 3, transfers out 2 (expenditure 25):
-
-    year 1: interest = 0.1 x (100 + (50 + 10 + 5 - 25) / 2) = 12; revenue = 50 + 10 + 12 + 5 = 77;
-            balance = 100 + 77 - 25 = 152;
-    year 2: interest = 0.1 x (152 + 20) = 17.2; revenue = 82.2; balance = 152 + 82.2 - 25 = 209.2.
-    """
-    flows = {
-        "contributions": 50,
-        "subsidy": 10,
-        "transfers_in": 5,
-        "benefits": 20,
-        "other_outgo": 3,
-        "transfers_out": 2,
-    }
-    lines = {k: np.full((1, 2), float(v)) for k, v in flows.items()}
-    r = roll_forward(100.0, np.array([0.1, 0.1]), lines)
-    np.testing.assert_allclose(r["interest"][0], [12.0, 17.2])
-    np.testing.assert_allclose(r["revenue"][0], [77.0, 82.2])
-    np.testing.assert_allclose(r["expenditure"][0], [25.0, 25.0])
-    np.testing.assert_allclose(r["balance"][0], [152.0, 209.2])
-
-
 @pytest.fixture(scope="module")
 def baseline() -> dict:
-    scenario, demography, employee = jiangxi_inputs()
-    return rp.indicators(scenario, demography, employee)
+    return project(rp)
 
 
 def test_contract_identities_and_people(baseline) -> None:
     check_contract(baseline)
     check_fund_identities(baseline)
-    v = {k: x[0][0] for k, x in baseline.items()}
+    v = baseline
     np.testing.assert_allclose(v["insured"], v["participants"] + v["beneficiaries"], rtol=1e-12)
     np.testing.assert_allclose(v["subsidy"][1:], (v["central_subsidy"] + v["local_subsidy"])[1:], rtol=1e-12)
     parts = v["basic_pensions"] + v["account_pensions"] + v["transferred_account_pensions"]
@@ -76,20 +50,20 @@ def test_contract_identities_and_people(baseline) -> None:
 
 def test_basic_pension_2020_is_the_plans_110(baseline) -> None:
     """National minimum 93 (2020) + the Jiangxi top-up 17 = 110 yuan/month (seeds/jiangxi.yaml, 一(一))."""
-    years = np.arange(2015, 2101)
-    assert baseline["basic_pension"][0][0, years == 2020][0] == pytest.approx(110.0)
-    assert baseline["minimum_pension"][0][0, years == 2025][0] == pytest.approx(143.0)
+    years = jiangxi_inputs()[1].years
+    assert baseline["monthly_basic_pension"][years == 2020][0] == pytest.approx(110.0)
+    assert baseline["monthly_minimum_pension"][years == 2025][0] == pytest.approx(143.0)
 
 
 def test_transfers_in_are_the_employee_schemes_account_transfers(baseline) -> None:
     _, _, employee = jiangxi_inputs()
-    np.testing.assert_allclose(baseline["transfers_in"][0][0, 1:], employee["account_transfers"][0, 1:], rtol=1e-12)
-    assert (employee["account_transfers"][0, 1:] >= 0).all()
+    moved = employee["accounts_to_residents"].values[0, 1:]
+    np.testing.assert_allclose(baseline["transfers_in"][1:], moved, rtol=1e-12)
+    assert (moved >= 0).all()
 
 
 def run(changes: dict) -> dict:
-    scenario, demography, employee = jiangxi_inputs()
-    return {k: v[0][0] for k, v in rp.indicators(override(scenario, changes), demography, employee).items()}
+    return project(rp, override(jiangxi_inputs()[0], changes))
 
 
 def test_faster_coverage_growth_raises_insured_and_contributions() -> None:
@@ -98,7 +72,7 @@ def test_faster_coverage_growth_raises_insured_and_contributions() -> None:
     faster = run(  # ... rising on to 95% by 2030 instead of holding its 2020 level
         {"resident_pension.coverage": {"values": {**dict(coverage.values), 2030: 0.95}, "interpolation": "linear"}}
     )
-    later = np.arange(2015, 2101) >= 2020  # linear paths are read at 1 July: 2020 already moves
+    later = jiangxi_inputs()[1].years >= 2020  # linear paths are read at 1 July: 2020 already moves
     assert (faster["insured"][later] > base["insured"][later]).all()
     assert (faster["contributions"][later] > base["contributions"][later]).all()
     np.testing.assert_allclose(faster["insured"][~later], base["insured"][~later])

@@ -51,7 +51,7 @@ def test_extends_amends_parent_schedule_child_wins() -> None:
     # parent: 1998 0.20, 2019-05-01 0.16; child: 2016-05 0.19, 2019-05-01 0.15
     assert rate.values == ((D(1998, 1, 1), 0.20), (D(2016, 5, 1), 0.19), (D(2019, 5, 1), 0.15))
     assert rate.source and "国办发〔2019〕13号" in rate.source  # parent's metadata kept
-    assert s.horizon == 2050 and s.base_year == 2015 and s.region.id == "jiangxi"
+    assert s.horizon == 2050 and s.base_year == 2010 and s.region.id == "jiangxi"
 
 
 def test_scenario_is_immutable(jiangxi_path) -> None:

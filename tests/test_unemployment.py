@@ -12,7 +12,7 @@ from simulator.model import unemployment as ui
 from simulator.model.kernels import unemployment as K
 from simulator.model.retirement import month_index, parse_month, retirement_age_months
 from simulator.scenario.load import override
-from tests.schemes_support import check_model, jiangxi_inputs
+from tests.schemes_support import check_model, jiangxi_inputs, project
 
 IMPLS = ("numba", "numpy")
 
@@ -94,17 +94,17 @@ def test_numba_equals_numpy_and_people_conserved(seed: int) -> None:
 
 def test_model_numba_equals_numpy_and_identities() -> None:
     res = check_model(ui)
-    v = {k: x[0][0] for k, x in res.items()}
+    v = res
     parts = v["unemployment_benefits"] + v["medical_contributions"]
     np.testing.assert_allclose(parts[1:], v["benefits"][1:], rtol=1e-12)
 
 
 def test_duration_mix_sums_to_one_and_stays_within_entitlement_plus_a_year() -> None:
-    scenario, _, employee = jiangxi_inputs()
-    from simulator.model.scheme_inputs import below_retirement
+    scenario, ctx, _ = jiangxi_inputs()
+    from simulator.model.schemes import below_retirement
 
-    years = np.arange(scenario.base_year, scenario.horizon + 1)
-    mix = ui.duration_mix(scenario, years, below_retirement(scenario, employee, years))
+    years = ctx.years
+    mix = ui.duration_mix(scenario, years, below_retirement(ctx)[0])
     np.testing.assert_allclose(mix.sum(axis=1), 1.0)
     longest = max(scenario.policy.unemployment.duration_months.values())
     assert (mix[:, longest + 11 :] == 0).all()  # the rule extends by less than 12 months
@@ -114,13 +114,12 @@ def test_duration_mix_sums_to_one_and_stays_within_entitlement_plus_a_year() -> 
 
 
 def run(changes: dict) -> dict:
-    scenario, demography, employee = jiangxi_inputs()
-    return {k: v[0][0] for k, v in ui.indicators(override(scenario, changes), demography, employee).items()}
+    return project(ui, override(jiangxi_inputs()[0], changes))
 
 
 def test_higher_benefit_ratio_raises_expenditure() -> None:
     base, more = run({}), run({"unemployment.benefit_ratio": {"values": {2015: 0.9}}})
-    years = np.arange(2016, 2101)
+    years = jiangxi_inputs()[1].years[1:]
     early = years < 2025
     assert (more["expenditure"][1:][early] > base["expenditure"][1:][early]).all()
     np.testing.assert_allclose(
@@ -130,16 +129,61 @@ def test_higher_benefit_ratio_raises_expenditure() -> None:
 
 def test_faster_coverage_growth_raises_insured() -> None:
     base = run({})
-    faster = run({"unemployment.coverage": {"values": {2015: 0.254, 2030: 0.40}, "interpolation": "linear"}})
+    faster = run({"unemployment.coverage": {"values": {2010: 0.30, 2030: 0.40}, "interpolation": "linear"}})
     assert (faster["insured"][1:] > base["insured"][1:]).all()
     assert (faster["contributions"][1:] > base["contributions"][1:]).all()
 
 
 def test_the_2024_rule_adds_benefit_months() -> None:
     base, never = run({}), run({"policy.unemployment.extension_effective": "2200-01-01"})
-    years = np.arange(2015, 2101)
+    years = jiangxi_inputs()[1].years
     assert (base["benefit_months"][years >= 2025] > never["benefit_months"][years >= 2025]).all()
     np.testing.assert_allclose(
-        base["benefit_months"][(years > 2015) & (years < 2024)],
-        never["benefit_months"][(years > 2015) & (years < 2024)],
+        base["benefit_months"][(years > years[0]) & (years < 2024)],
+        never["benefit_months"][(years > years[0]) & (years < 2024)],
     )
+
+
+def duration_mix_by_definition(scenario, years, insured):
+    """The mix from its definition: for every group, birth month, claim month and contribution band,
+    each age's claimants at their potential duration (ages at once)."""
+    from simulator.dims import AGES, GROUPS
+    from simulator.model.retirement import month_index, retirement_age_months
+    from simulator.model.timeline import annual
+
+    months, shares = ui.entitlements(scenario)
+    policy = scenario.policy.retirement
+    n = int(months.max()) + 12
+    effective = scenario.policy.unemployment.extension_effective
+    effective = month_index(effective.year, effective.month) if policy.reform else np.iinfo(np.int64).max
+    f55 = annual(scenario.employee_pension.f55_share, years)
+    mix = np.zeros((len(years), n))
+    for i, year in enumerate(years):
+        weights = np.stack([insured[i, 0], f55[i] * insured[i, 1], (1.0 - f55[i]) * insured[i, 1]])
+        for g, group in enumerate(GROUPS):
+            for bm in range(1, 13):
+                born = month_index(year - AGES, bm)
+                for cm in range(1, 13):
+                    claim = month_index(year, cm)
+                    left = born + retirement_age_months(policy, group, born) - claim
+                    for e, share in zip(months, shares):
+                        p = ui.potential_duration(left, e, claim + e - 1 >= effective)
+                        ok = (left > 0) & (p >= 1)
+                        np.add.at(mix[i], np.minimum(p[ok], n) - 1, share * weights[g][ok])
+    return mix / mix.sum(axis=1, keepdims=True)
+
+
+def test_duration_mix_equals_its_definition_and_is_the_same_for_a_draw_alone_or_in_a_block() -> None:
+    """The vectorised mix (rows far from retirement added up once, the rest per cell) against the
+    loop over every cell, on years around the 2024 rule; a draw's mix in a block is its mix alone."""
+    scenario, ctx, _ = jiangxi_inputs()
+    from simulator.model.schemes import below_retirement
+
+    keep = np.isin(ctx.years, [2016, 2025, 2031])
+    insured = below_retirement(ctx)[0][keep]
+    years = ctx.years[keep]
+    np.testing.assert_allclose(ui.duration_mix(scenario, years, insured), duration_mix_by_definition(scenario, years, insured),
+                               rtol=1e-12, atol=1e-15)  # fmt: skip
+    block = insured[None] * np.array([1.0, 0.7, 1.3])[:, None, None, None] ** np.arange(101)[None, None, None, :] ** 0.1
+    together = ui.duration_mix(scenario, years, block)
+    np.testing.assert_array_equal(together[1], ui.duration_mix(scenario, years, block[1]))

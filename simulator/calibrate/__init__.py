@@ -1,19 +1,29 @@
-"""Calibration: fit a scenario's free parameters to the plans' figures (``sim calibrate``)."""
+"""Calibration: fit a scenario's free parameters to published figures (``sim calibrate``) and check
+a fit against the figures it did not use (``sim backtest``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+BACKTEST_COLUMNS = ["region", "scheme", "variable", "year", "actual", "model", "rel_error", "source"]
 
-def run_calibration(path: str | Path, progress: Callable[[int], None] | None = None) -> tuple[pd.DataFrame, Path]:
-    """Fit, write the fitted values beside the scenario, and return (the calibration table with
-    the plans' later targets appended, the fitted-values file)."""
-    import simulator
+
+@dataclass(frozen=True)
+class Calibrated:
+    table: pd.DataFrame  # one row per target, then the plans' later targets (not fitted)
+    parameters: pd.DataFrame  # one row per free parameter: value, sd, at_bound, identified
+    fitted: Path | None  # the fitted-values file written beside the scenario (None for a backtest)
+
+
+def run_calibration(path: str | Path, progress: Callable[[int], None] | None = None) -> Calibrated:
+    """Fit, write the fitted values beside the scenario, and return the tables and the file."""
     from simulator.calibrate.fit import calibrate
-    from simulator.calibrate.store import calibration_table, fitted_document, plan_target_rows, write_fitted
+    from simulator.calibrate.store import calibration_table, fitted_document, parameter_table, plan_target_rows, write_fitted
+    from simulator.model.projection import project
     from simulator.scenario.load import load_with_origins
 
     path = Path(path)
@@ -22,36 +32,39 @@ def run_calibration(path: str | Path, progress: Callable[[int], None] | None = N
     declared_in = origins[("calibration", "fitted")][0]
     target = declared_in.parent / uncalibrated.calibration.fitted
     write_fitted(fitted_document(fit, uncalibrated, f"sim calibrate {path}"), target)
-    rows = fit.rows + plan_target_rows(fit.scenario, simulator.run(fit.scenario))
-    return calibration_table(rows), target
+    rows = fit.rows + plan_target_rows(fit.scenario, project(fit.scenario))
+    return Calibrated(calibration_table(rows), parameter_table(fit.parameters), target)
 
 
-def calibration_summary(files: list[Path]) -> str:
-    """One line for the results' attributes: which fitted values were used.
+@dataclass(frozen=True)
+class Backtest:
+    calibration: Calibrated
+    table: pd.DataFrame  # BACKTEST_COLUMNS: every published figure after fit_until, actual against model
+    results: object  # the projection of the fitted scenario (xarray.Dataset)
 
-    Only ``values`` of a fitted file enters the run; its ``fit`` section is a record of the
-    targets met. A ``fit`` section that cannot be read (edited by hand, cut short) therefore does
-    not stop the run: the line says so instead of giving the largest error."""
-    import math
 
-    from simulator.errors import ScenarioError, shorten
-    from simulator.scenario.yamlio import read_yaml
+def run_backtest(path: str | Path, fit_until: int, progress: Callable[[int], None] | None = None) -> Backtest:
+    """Calibrate on the figures up to ``fit_until`` only (the fit is not written beside the scenario),
+    project, and compare with every later published figure of the region (plan actuals and official
+    statistics, ``seeds/``) that a model variable measures."""
+    from simulator.calibrate.fit import calibrate
+    from simulator.calibrate.store import calibration_table, parameter_table
+    from simulator.io.seeds import expression_terms
+    from simulator.io.seeds import figures_in
+    from simulator.model.projection import project
 
-    if not files:
-        return "none"
-    parts = []
-    for file in files:
-        try:
-            doc, _ = read_yaml(file)
-        except ScenarioError:
-            doc = {}
-        rows = doc.get("fit")
-        readable = isinstance(rows, list) and all(isinstance(row, dict) for row in rows)
-        errors = [row.get("rel_error") for row in rows] if readable else []
-        if not readable or not all(isinstance(e, (int, float)) and math.isfinite(e) for e in errors):
-            summary = "fit record unreadable"
-        else:
-            worst = f", largest |rel. error| {max(map(abs, errors)):.2%}" if errors else ""
-            summary = f"{len(errors)} targets{worst}"
-        parts.append(f"{file.name} ({shorten(str(doc.get('date', '?')), 20)}, {summary})")
-    return "; ".join(parts)
+    fit = calibrate(path, progress=progress, fit_until=fit_until)
+    ds = project(fit.scenario, source=path)
+    later = figures_in(ds, ("actual",))
+    later = later[later["year"] > fit_until]
+    rows = []
+    for r in later.itertuples(index=False):
+        terms = [sign * float(ds[var].sel(scheme=s, year=y)) for sign, s, var, y in expression_terms(r.scheme, r.variable, r.year)]
+        model = sum(terms)
+        bound = f"{r.bound} bound: " if r.bound in ("lower", "upper") else ""
+        rel = (model - r.value) / (abs(r.value) or abs(terms[0]) or 1.0)  # a bound of zero: relative to the first term
+        rows.append((fit.scenario.region.id, r.scheme, r.variable, r.year, r.value, model, rel, bound + r.source))
+    table = pd.DataFrame(rows, columns=BACKTEST_COLUMNS).drop_duplicates(["scheme", "variable", "year", "actual"])
+    table = table.sort_values(["scheme", "variable", "year"], kind="stable")
+    calibrated = Calibrated(calibration_table(fit.rows), parameter_table(fit.parameters), None)
+    return Backtest(calibrated, table.reset_index(drop=True), ds)

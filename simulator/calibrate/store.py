@@ -11,12 +11,13 @@ from typing import Any
 import pandas as pd
 import yaml
 
-import simulator
-from simulator.calibrate.fit import SEED_UNITS, Fit
+from simulator.calibrate.fit import Fit
 from simulator.scenario.load import scenario_hash
 from simulator.scenario.schema import Scenario
+from simulator.version import __version__
 
-COLUMNS = ["region", "scheme", "year", "variable", "target", "model", "rel_error", "source"]
+COLUMNS = ["region", "scheme", "year", "variable", "target", "model", "rel_error", "bound", "source"]
+PARAMETER_COLUMNS = ["key", "at", "value", "lower", "upper", "sd", "at_bound", "identified"]
 
 
 def fitted_document(fit: Fit, uncalibrated: Scenario, command: str) -> dict[str, Any]:
@@ -34,11 +35,12 @@ def fitted_document(fit: Fit, uncalibrated: Scenario, command: str) -> dict[str,
     return {
         "written_by": command,
         "date": dt.date.today().isoformat(),
-        "simulator_version": simulator.__version__,
+        "simulator_version": __version__,
         "scenario": uncalibrated.name,
         "scenario_sha256": scenario_hash(uncalibrated),
-        "optimizer": f"scipy.optimize.least_squares (trf), {fit.evaluations} runs: {fit.status}",
+        "optimizer": f"scipy.optimize.least_squares (trf), {fit.evaluations} batched runs: {fit.status}",
         "fit": [{k: _finite(v) for k, v in row.items()} for row in fit.rows],
+        "parameters": [{k: _finite(v) for k, v in row.items()} for row in fit.parameters],
         "values": values,
     }
 
@@ -63,26 +65,21 @@ def write_fitted(document: dict[str, Any], path: Path) -> None:
 def plan_target_rows(scenario: Scenario, ds, seeds_root: Path | None = None) -> list[dict[str, Any]]:
     """Rows for the plans' targets (kind ``target``) that a model variable represents, with the
     projected value beside them. Never fitted."""
-    from simulator.io.seeds import load_region_seeds
+    from simulator.io.seeds import figures_in
 
-    try:
-        seeds = load_region_seeds(scenario.region.id, seeds_root)
-    except (FileNotFoundError, ValueError):
-        return []
     rows = []
-    for r in seeds.records:
-        if r.kind != "target" or r.scheme not in ds["scheme"].values or r.indicator not in ds:
-            continue
-        if r.unit not in SEED_UNITS or r.year not in ds["year"].values:
-            continue
-        target = r.value * SEED_UNITS[r.unit]
-        model = float(ds[r.indicator].sel(scheme=r.scheme, year=r.year))
-        bound = f", {r.bound} bound" if getattr(r, "bound", None) else ""
-        rows.append({"region": scenario.region.id, "scheme": r.scheme, "year": r.year, "variable": r.indicator,
-                     "target": target, "model": model, "rel_error": (model - target) / target,
-                     "source": f"plan target, not fitted{bound}: seeds/{scenario.region.id}.yaml {r.seed_file} {r.section}"})  # fmt: skip
+    for r in figures_in(ds, ("target",), seeds_root).itertuples(index=False):
+        model = float(ds[r.variable].sel(scheme=r.scheme, year=r.year))
+        bound = f", {r.bound} bound" if isinstance(r.bound, str) else ""
+        rows.append({"region": scenario.region.id, "scheme": r.scheme, "year": r.year, "variable": r.variable,
+                     "target": r.value, "model": model, "rel_error": (model - r.value) / r.value, "bound": "",
+                     "source": f"plan target, not fitted{bound}: {r.source.split(': ', 1)[1]}"})  # fmt: skip
     return rows
 
 
 def calibration_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def parameter_table(parameters: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(parameters, columns=PARAMETER_COLUMNS)

@@ -233,7 +233,7 @@ class OutputFolder:
 
 
 def _write_marker(folder: Path, written_by: str) -> None:
-    from simulator import __version__
+    from simulator.version import __version__
 
     files = sorted(p.name for p in folder.iterdir() if p.name != MARKER)
     record = {"written_by": written_by, "simulator_version": __version__, "files": files}

@@ -21,12 +21,13 @@ from typing import IO, TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
-from simulator.io.tables import scheme_values
+from simulator.io.tables import central, scheme_values
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-KINDS = ("fund_gap", "enrolment", "dependency", "pyramid")
+KINDS = ("fund_gap", "enrolment", "dependency", "pyramid", "fan_balance", "fan_dependency")
+FAN_KINDS = ("fan_balance", "fan_dependency")  # stochastic runs only
 LANGS = ("auto", "en", "zh")
 CJK_FONTS = [
     "Noto Sans CJK SC",
@@ -56,21 +57,25 @@ TEXT = {  # pyramid bars in `unit` (persons / scale); its panel title gives the 
         "wan": "10,000 persons",
         "ratio": "ratio",
         "year": "year",
-        "current_balance": "contributions − benefits",
-        "balance": "fund balance at year end",
         "depleted": "depleted {year}",
         "actual": "plan figure",
         "target": "plan target",
         "fund_gap": "fund gap and fund balance",
         "enrolment": "enrolment",
         "dependency": "dependency ratios",
-        "contributors": "contributors",
-        "retirees": "retirees",
-        "beneficiaries": "beneficiaries",
-        "insured": "insured (all members)",
         "contributors_insured": "contributors (= insured)",
         "dependency_ratio": "{scheme}: system dependency ratio (beneficiaries per contributor)",
-        "old_age_dependency": "population 65+ / 15-64",
+        "fan_balance": "fund balance over {draws} draws: median, 80% and 95% ranges",
+        "fan_dependency": "dependency ratios over {draws} draws: median, 80% and 95% ranges",
+        "median": "median",
+        "range80": "80% range (10%-90%)",
+        "range95": "95% range (2.5%-97.5%)",
+        "share": "share of the wage bill",
+        "p_depleted": "P(depleted by {years}): {probs}",
+        "tornado": "sensitivity: change in the {n}-year actuarial balance from {first} (points of the wage bill)",
+        "low": "low",
+        "high": "high",
+        "points": "percentage points of the wage bill",
     },
     "zh": {
         "male": "男",
@@ -85,21 +90,25 @@ TEXT = {  # pyramid bars in `unit` (persons / scale); its panel title gives the 
         "wan": "万人",
         "ratio": "比值",
         "year": "年份",
-        "current_balance": "当期收支差 (缴费 − 待遇)",
-        "balance": "年末累计结余",
         "depleted": "{year}年耗尽",
         "actual": "规划实际值",
         "target": "规划目标值",
         "fund_gap": "基金当期收支与累计结余",
         "enrolment": "参保人数",
         "dependency": "抚养比",
-        "contributors": "缴费人数",
-        "retirees": "离退休人数",
-        "beneficiaries": "待遇领取人数",
-        "insured": "参保人数 (全部)",
         "contributors_insured": "缴费人数 (= 参保人数)",
         "dependency_ratio": "{scheme}: 制度赡养比 (领取人数/缴费人数)",
-        "old_age_dependency": "老年人口抚养比 (65岁及以上/15-64岁)",
+        "fan_balance": "基金累计结余 ({draws}次模拟): 中位数、80%和95%区间",
+        "fan_dependency": "抚养比 ({draws}次模拟): 中位数、80%和95%区间",
+        "median": "中位数",
+        "range80": "80%区间 (10%-90%)",
+        "range95": "95%区间 (2.5%-97.5%)",
+        "share": "占缴费基数总额比例",
+        "p_depleted": "至{years}年耗尽概率: {probs}",
+        "tornado": "敏感性分析: {first}年起{n}年精算平衡的变化 (占缴费基数总额的百分点)",
+        "low": "低",
+        "high": "高",
+        "points": "占缴费基数总额的百分点",
     },
 }
 SCHEME_NAMES = {
@@ -115,18 +124,6 @@ SCHEME_NAMES = {
         "unemployment": "失业保险",
         "work_injury": "工伤保险",
     },
-}
-# seed units -> (model units, factor to model units)
-SEED_UNITS = {
-    "persons": ("persons", 1.0),
-    "10k_persons": ("persons", 1e4),
-    "yuan": ("yuan", 1.0),
-    "100m_yuan": ("yuan", 1e8),
-    "10k_yuan": ("yuan", 1e4),
-    "yuan_per_month": ("yuan/month", 1.0),
-    "yuan_per_year": ("yuan/year", 1.0),
-    "percent": ("1", 0.01),
-    "ratio": ("1", 1.0),
 }
 ENROLMENT = (("contributors",), ("retirees", "beneficiaries"), ("insured",))
 
@@ -224,8 +221,11 @@ def _grid(n: int, ncols: int, width: float, height: float):
     plt = _pyplot()
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * nrows + 0.9), squeeze=False, sharex=True)
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
+    for i, ax in enumerate(axes.flat):
+        if i >= n:
+            ax.set_visible(False)
+            if i >= ncols:  # the panel above keeps its years
+                axes.flat[i - ncols].tick_params(labelbottom=True)
     return fig, axes
 
 
@@ -243,29 +243,18 @@ def _schemes_with(datasets: list[xr.Dataset], names: tuple[str, ...]) -> list[st
 
 
 def plan_markers(ds: xr.Dataset) -> pd.DataFrame:
-    """The plans' figures (``seeds/<region>.yaml``, kind actual or target; of conflicting figures the
-    preferred one) that measure a (scheme, year) variable of ``ds`` in its units: columns scheme,
-    variable, year, value (in the model's units), kind. Empty when the region has no seed file."""
-    import pandas as pd
+    """The plans' figures (kind actual or target) that measure a (scheme, year) variable of ``ds``, in its
+    units (:func:`simulator.io.seeds.figures_in`). Empty when the region has no seed file."""
+    from simulator.io.seeds import figures_in
 
-    from simulator.io.seeds import SeedError, load_region_seeds, seed_table
+    return figures_in(ds)
 
-    columns = ["scheme", "variable", "year", "value", "kind"]
-    try:
-        table = seed_table(load_region_seeds(str(ds.attrs.get("region", ""))))
-    except SeedError:
-        return pd.DataFrame(columns=columns)
-    table = table[table["kind"].isin(["actual", "target"]) & (table["conflict"].isna() | table["preferred"].eq(True))]
-    years, schemes = set(ds["year"].values.tolist()), set(map(str, ds["scheme"].values))
-    rows = []
-    for r in table.itertuples():
-        var = ds.get(r.indicator)
-        if var is None or "scheme" not in var.dims or r.scheme not in schemes or r.year not in years:
-            continue
-        units, factor = SEED_UNITS.get(r.unit, (None, 1.0))
-        if units == var.attrs.get("units"):
-            rows.append((r.scheme, r.indicator, r.year, r.value * factor, r.kind))
-    return pd.DataFrame(rows, columns=columns)
+
+def _label(name: str, lang: str) -> str:
+    """A variable's label from the registry (English, or Chinese for ``zh``)."""
+    from simulator.variables import variable
+
+    return variable(name).label(lang)
 
 
 def _draw_markers(ax, markers: pd.DataFrame, scheme: str, variable: str, scale: float, color: str, text: dict) -> None:
@@ -324,7 +313,7 @@ def fund_gap(
                     if values is None:
                         continue
                     color = f"C{i}"
-                    ax.plot(values["year"], values / YI, color=color, lw=1.6, label=label or text[var])
+                    ax.plot(values["year"], values / YI, color=color, lw=1.6, label=label or _label(var, lang))
                     depleted = scheme_values(ds, "depletion_year", scheme) if var == "balance" else None
                     if depleted is not None:
                         year = float(depleted)
@@ -343,7 +332,7 @@ def fund_gap(
                     if marks is not None and i == 0:
                         _draw_markers(ax, marks, scheme, var, YI, color, text)
                 ax.axhline(0, color="grey", lw=0.6)
-                ax.set_title(f"{scheme_name(scheme, lang)}: {text[var]}", fontsize="medium")
+                ax.set_title(f"{scheme_name(scheme, lang)}: {_label(var, lang)}", fontsize="medium")
                 ax.set_ylabel(text["yi"])
                 _thousands(ax)
                 if ax.lines and (
@@ -379,7 +368,7 @@ def enrolment(ds: xr.Dataset, path: Target, lang: str = "en", markers: bool = Tr
                 if name is None or (name == "insured" and same):
                     continue  # all insured contribute (unemployment, work injury): one line for both
                 color = f"C{i}"
-                label = text["contributors_insured"] if name == "contributors" and same else text[name]
+                label = text["contributors_insured"] if name == "contributors" and same else _label(name, lang)
                 values = scheme_values(ds, name, scheme)
                 ax.plot(
                     values["year"],
@@ -424,9 +413,8 @@ def dependency(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
                 label=text["dependency_ratio"].format(scheme=scheme_name(scheme, lang)),
             )
         if has_population:
-            pop = ds["old_age_dependency"]
-            pop = pop.median("draw") if "draw" in pop.dims else pop
-            ax.plot(pop["year"], pop, color="black", ls="--", lw=1.4, label=text["old_age_dependency"])
+            pop = central(ds["old_age_dependency"])
+            ax.plot(pop["year"], pop, color="black", ls="--", lw=1.4, label=_label("old_age_dependency", lang))
         ax.axhline(1.0, color="grey", lw=0.6, ls=":")
         ax.set_ylim(bottom=0)
         ax.set_ylabel(text["ratio"])
@@ -459,10 +447,7 @@ def population_pyramid(ds: xr.Dataset, years: list[int], path: Target, lang: str
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter
 
-    pop = ds["population"]
-    if "draw" in pop.dims:
-        pop = pop.median("draw")
-    pop = pop.sel(year=years).transpose("year", "sex", "age") / text["scale"]
+    pop = central(ds["population"]).sel(year=years).transpose("year", "sex", "age") / text["scale"]
     ages = pop["age"].values
     widest = float(pop.max()) * 1.05
     with plt.rc_context(_fonts(lang)):
@@ -489,6 +474,123 @@ def population_pyramid(ds: xr.Dataset, years: list[int], path: Target, lang: str
         return _save(fig, path)
 
 
+def _fan(ax, values: xr.DataArray, scale: float, color: str, text: dict, label: str | None = None) -> None:
+    """Median line and the 80% and 95% bands of ``values`` (quantile, year), divided by ``scale``."""
+    q = values.transpose("quantile", "year")
+    years = q["year"].values
+    ax.fill_between(years, q.sel(quantile=0.025) / scale, q.sel(quantile=0.975) / scale, color=color, alpha=0.15,
+                    lw=0, label=text["range95"])  # fmt: skip
+    ax.fill_between(years, q.sel(quantile=0.1) / scale, q.sel(quantile=0.9) / scale, color=color, alpha=0.35, lw=0,
+                    label=text["range80"])  # fmt: skip
+    ax.plot(years, q.sel(quantile=0.5) / scale, color=color, lw=1.8, label=label or text["median"])
+
+
+def _require_quantiles(ds: xr.Dataset) -> None:
+    if "quantile" not in ds.dims:
+        raise ValueError("fan charts need the results of a stochastic run (sim run --draws N)")
+
+
+def fan_balance(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
+    """Per scheme with a fund: the fund balance in 亿元 (left) and as a share of the wage bill (right,
+    schemes with contributors on a wage base), median and the 80% and 95% ranges over the draws, with
+    the probability that the fund is depleted by 2035, 2050 and 2070."""
+    from simulator.io.tables import DEPLETION_YEARS
+
+    _require_quantiles(ds)
+    text = _text(lang)
+    schemes = _schemes_with([ds], ("balance",))
+    if not schemes:
+        raise ValueError("no scheme with a fund balance in the results")
+    with _pyplot().rc_context(_fonts(lang)):
+        fig, axes = _grid(2 * len(schemes), 2, 12.0, 3.5)
+        for row, scheme in enumerate(schemes):
+            for col, (name, scale, unit) in enumerate((("balance", YI, text["yi"]), ("balance_wage_ratio", 1.0, text["share"]))):
+                ax = axes[row, col]
+                values = ds[name].sel(scheme=scheme) if name in ds else None
+                if values is None or bool(values.isnull().all()):
+                    ax.set_visible(False)
+                    continue
+                _fan(ax, values, scale, "C0", text)
+                ax.axhline(0, color="grey", lw=0.6)
+                title = f"{scheme_name(scheme, lang)}: {_label(name, lang)}"
+                if col == 0:
+                    _thousands(ax)
+                    prob = ds["prob_depletion"].sel(scheme=scheme)
+                    picks = [y for y in DEPLETION_YEARS if y in prob["year"].values]
+                    probs = " / ".join(f"{float(prob.sel(year=y)):.0%}" for y in picks)
+                    title += "\n" + text["p_depleted"].format(years=" / ".join(map(str, picks)), probs=probs)
+                ax.set_title(title, fontsize="medium")
+                ax.set_ylabel(unit)
+        for ax in axes[-1]:
+            ax.set_xlabel(text["year"])
+        _fan_legend(fig, axes.flat[0], ds, lang, text["fan_balance"])
+        return _save(fig, path)
+
+
+def fan_dependency(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
+    """The system dependency ratio of each scheme that has one and the old-age dependency ratio of the
+    population: median and the 80% and 95% ranges over the draws, one panel each."""
+    _require_quantiles(ds)
+    text = _text(lang)
+    schemes = _schemes_with([ds], ("dependency_ratio",))
+    panels = [(s, ds["dependency_ratio"].sel(scheme=s)) for s in schemes]
+    if "old_age_dependency" in ds and "quantile" in ds["old_age_dependency"].dims:
+        panels.append(("population", ds["old_age_dependency"]))
+    if not panels:
+        raise ValueError("no dependency ratio in the results")
+    with _pyplot().rc_context(_fonts(lang)):
+        fig, axes = _grid(len(panels), 2, 12.0, 3.3)
+        for i, (ax, (scheme, values)) in enumerate(zip(axes.flat, panels)):
+            _fan(ax, values, 1.0, f"C{i}", text)
+            name = "old_age_dependency" if scheme == "population" else "dependency_ratio"
+            title = _label(name, lang) if scheme == "population" else f"{scheme_name(scheme, lang)}: {_label(name, lang)}"
+            ax.set_title(title, fontsize="medium")
+            ax.set_ylabel(text["ratio"])
+            ax.set_ylim(bottom=0)
+        for ax in axes[-1]:
+            ax.set_xlabel(text["year"])
+        _fan_legend(fig, axes.flat[0], ds, lang, text["fan_dependency"])
+        return _save(fig, path)
+
+
+def _fan_legend(fig, ax, ds: xr.Dataset, lang: str, what: str) -> None:
+    """The title of a fan chart and one legend for its panels, above them."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.suptitle(_title(ds, lang, what.format(draws=f"{int(ds.attrs.get('draws', 0)):,}")))
+    fig.legend(handles, labels, loc="upper center", ncol=3, fontsize="small", frameon=False, bbox_to_anchor=(0.5, 0.975))
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
+
+
+def tornado(table: pd.DataFrame, path: Target, lang: str = "en", period: int = 75) -> Target:
+    """Tornado chart of a sensitivity table (:func:`simulator.uncertainty.sensitivity.run`): per scheme
+    with a wage bill, the change in the ``period``-year actuarial balance of each case's low and high
+    side, the widest swing on top."""
+    lang = resolve_lang(lang)
+    text = _text(lang)
+    column = f"d_actuarial_balance_{period}y"
+    rows = table[table["side"].isin(["low", "high"]) & table[column].notna()]
+    schemes = list(dict.fromkeys(rows["scheme"]))
+    if not schemes:
+        raise ValueError(f"no scheme with a {period}-year actuarial balance in the sensitivity table")
+    with _pyplot().rc_context(_fonts(lang)):
+        n_cases = rows["assumption"].nunique()
+        fig, axes = _pyplot().subplots(len(schemes), 1, figsize=(9.0, (0.35 * n_cases + 1.2) * len(schemes) + 0.6), squeeze=False)
+        for ax, scheme in zip(axes[:, 0], schemes):
+            part = rows[rows["scheme"] == scheme].pivot(index="assumption", columns="side", values=column)
+            part = part.reindex(part.abs().max(axis=1).sort_values().index)
+            y = np.arange(len(part))
+            ax.barh(y, part["low"], color="C0", label=text["low"])
+            ax.barh(y, part["high"], color="C3", label=text["high"], alpha=0.8)
+            ax.set_yticks(y, [name.replace("_", " ") for name in part.index])
+            ax.axvline(0, color="black", lw=0.8)
+            ax.set_title(scheme_name(scheme, lang), fontsize="medium")
+            ax.set_xlabel(text["points"])
+            _dedupe_legend(ax, loc="lower right")
+        fig.suptitle(text["tornado"].format(n=period, first=table.attrs.get("start_year", "")))
+        fig.tight_layout()
+        return _save(fig, path)
+
+
 # ---------------------------------------------------------------- dispatch
 
 
@@ -500,7 +602,8 @@ def draw(kind: str, ds: xr.Dataset, path: Target, lang: str = "auto", years: lis
         return population_pyramid(ds, years or pyramid_years(ds), path, lang)
     if years:
         raise ValueError(f"years apply to the pyramid only, not to {kind}")
-    plots = {"fund_gap": fund_gap, "enrolment": enrolment, "dependency": dependency}
+    plots = {"fund_gap": fund_gap, "enrolment": enrolment, "dependency": dependency, "fan_balance": fan_balance,
+             "fan_dependency": fan_dependency}  # fmt: skip
     if kind not in plots:
         raise ValueError(f"plot kind {kind!r} (expected one of {', '.join(KINDS)})")
     return plots[kind](ds, path, lang)
@@ -513,6 +616,8 @@ def available_kinds(ds: xr.Dataset) -> list[str]:
         "enrolment": bool(_schemes_with([ds], tuple(n for names in ENROLMENT for n in names))),
         "dependency": bool(_schemes_with([ds], ("dependency_ratio",))) or "old_age_dependency" in ds,
         "pyramid": "population" in ds,
+        "fan_balance": "quantile" in ds.dims and bool(_schemes_with([ds], ("balance",))),
+        "fan_dependency": "quantile" in ds.dims and "dependency_ratio" in ds,
     }
     return [k for k in KINDS if has[k]]
 
@@ -529,3 +634,39 @@ def png_bytes(kind: str, ds: xr.Dataset, lang: str = "auto") -> bytes:
     buffer = io.BytesIO()
     draw(kind, ds, buffer, lang)
     return buffer.getvalue()
+
+
+def backtest_plot(ds: xr.Dataset, table: pd.DataFrame, fit_until: int, path: Target, lang: str = "en") -> Target:
+    """One panel per compared quantity (scheme, variable): the projection of the fit as a line and every
+    published figure after ``fit_until`` as a marker (a bound as a triangle pointing its way); a dotted
+    line marks the last year fitted. Persons in 万人, money in 亿元."""
+    from matplotlib.ticker import MaxNLocator
+
+    from simulator.io.seeds import expression_terms
+
+    pairs = list(dict.fromkeys(zip(table["scheme"], table["variable"])))
+    last = int(table["year"].max())
+    with _pyplot().rc_context(_fonts(lang)):
+        fig, axes = _grid(len(pairs), min(3, len(pairs)), 13.0 if len(pairs) > 1 else 6.0, 3.0)
+        for ax, (scheme, variable) in zip(axes.flat, pairs):
+            years = ds["year"].values[(ds["year"].values >= fit_until - 5) & (ds["year"].values <= last + 1)]
+            terms = expression_terms(scheme, variable, 0)
+            model = sum(sign * ds[var].sel(scheme=scheme, year=years).values for sign, _, var, _ in terms)
+            units = ds[terms[0][2]].attrs.get("units", "")
+            scale = {"persons": WAN, "yuan": YI}.get(units, 1.0)
+            ax.plot(years, model / scale, color="C0", lw=1.6, label="model")
+            rows = table[(table["scheme"] == scheme) & (table["variable"] == variable)]
+            for bound, marker in (("", "o"), ("lower", "^"), ("upper", "v")):
+                kind = rows["source"].str.extract(r"^(lower|upper) bound: ", expand=False).fillna("")
+                pick = rows[kind == bound]
+                if len(pick):
+                    ax.plot(pick["year"], pick["actual"] / scale, marker, color="C3", label=f"published {bound}".strip())
+            ax.axvline(fit_until + 0.5, color="grey", ls=":", lw=1.0)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_title(f"{scheme_name(scheme, lang)}: {variable}", fontsize="small")
+            ax.set_ylabel({WAN: _text(lang)["wan"], YI: _text(lang)["yi"]}.get(scale, units))
+            _thousands(ax)
+            _dedupe_legend(ax, loc="best")
+        fig.suptitle(f"{ds.attrs.get('scenario', '')}: backtest, fitted up to {fit_until}")
+        fig.tight_layout()
+        return _save(fig, path)

@@ -1,4 +1,4 @@
-"""Seeds: the figures of the five regional plans, as validated data.
+"""Seeds: the figures of the five regional plans and the official history, as validated data.
 
 ``seeds/<region>.yaml`` holds, for one plan in ``shared/seeds/``, every
 quantitative indicator a projection can use (enrolment, coverage, employment,
@@ -8,6 +8,11 @@ target) and the section of the plan it was read from. Values keep the plan's
 own unit; nothing is converted or derived. Where a plan contradicts itself the
 competing figures are all kept and share a ``conflict`` id, and ``preferred``
 marks the one calibration should use. The vocabulary is in ``docs/seeds.md``.
+
+Beside the plan's records, ``official`` holds figures of official statistics
+(yearbooks, bulletins, budgets, notices), each with its document, address,
+confidence, scope and the model variable it measures. Figures after
+:data:`CALIBRATION_LAST_YEAR` are kept for backtests only: calibration refuses them.
 
     seeds = load_region_seeds("jiangxi")
     table = seed_table(seeds)            # one row per record
@@ -24,6 +29,8 @@ from typing import TYPE_CHECKING, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from simulator.scenario.calibration import CALIBRATION_LAST_YEAR
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
 
@@ -39,6 +46,9 @@ Unit = Literal[
 ]
 Kind = Literal["actual", "target", "cumulative", "cumulative_target"]
 Bound = Literal["lower", "upper", "approx"]
+Scope = Literal["scheme", "all_members", "enterprise", "public_institutions"]
+Confidence = Literal["H", "M", "L"]
+DIFFERENCES = frozenset({"current_balance", "revenue_minus_expenditure", "pooling_net"})  # may be negative
 
 # The controlled indicator vocabulary; each name is defined in docs/seeds.md.
 INDICATORS: frozenset[str] = frozenset({
@@ -66,6 +76,9 @@ INDICATORS: frozenset[str] = frozenset({
     "rural_labour_transferred", "entrepreneurs_supported", "jobs_from_entrepreneurship",
     # wages
     "average_wage", "average_wage_growth_annual", "minimum_wage", "minimum_wage_growth_total",
+    # official statistics (records under `official`)
+    "insured_employees", "retirees_both_schemes", "contributions", "current_balance", "revenue_minus_expenditure", "fund_ratio",
+    "pooling_net", "fiscal_subsidy", "benefit_base",
     # population and other
     "registered_population", "new_residents_attracted", "graduates_attracted", "working_age_schooling_years",
     "dibao_urban_rural_ratio",
@@ -131,6 +144,48 @@ class SeedRecord(BaseModel):
         return _PERIOD.search(self.note or "").group(0)  # type: ignore[union-attr]
 
 
+class OfficialRecord(BaseModel):
+    """One figure of official statistics, with its document and the model variable it measures."""
+
+    model_config = _STRICT
+
+    scheme: Scheme
+    indicator: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    variable: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]*([+-][a-z][a-z0-9_]*)*$")
+    scope: Scope = "scheme"
+    year: int = Field(ge=2000, le=2035)
+    value: float = Field(allow_inf_nan=False)
+    unit: Unit
+    bound: Literal["lower", "upper"] | None = None
+    source: str = Field(min_length=1)
+    url: str | None = None
+    confidence: Confidence
+    derived: str | None = None  # the arithmetic, when the figure is worked out from others
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> OfficialRecord:
+        if self.indicator not in INDICATORS:
+            raise ValueError(f"indicator {self.indicator!r} is not in the vocabulary (see docs/seeds.md)")
+        if self.variable is not None:
+            from simulator.variables import VARIABLES
+
+            units = {SEED_UNITS.get(self.unit, (None,))[0]}
+            for term in re.split(r"[+-]", self.variable):
+                if term not in VARIABLES:
+                    raise ValueError(f"variable {term!r} is not an output variable (simulator/variables.py)")
+                units.add(VARIABLES[term].units)
+            if len(units) != 1:
+                raise ValueError(f"unit {self.unit} does not measure {self.variable} ({sorted(map(str, units))})")
+        if self.value < 0 and self.indicator not in DIFFERENCES:
+            raise ValueError(f"negative value {self.value} (only a difference may be negative: {', '.join(sorted(DIFFERENCES))})")
+        return self
+
+    @property
+    def use(self) -> str:
+        return "calibration" if self.year <= CALIBRATION_LAST_YEAR else "backtest"
+
+
 class SeedDocument(BaseModel):
     """The plan a seed file was read from."""
 
@@ -149,12 +204,26 @@ class SeedFile(BaseModel):
 
     model_config = _STRICT
 
-    document: SeedDocument
-    records: tuple[SeedRecord, ...]
+    region: str | None = Field(None, pattern=r"^[a-z][a-z0-9_]*$")  # when there is no plan document
+    document: SeedDocument | None = None
+    records: tuple[SeedRecord, ...] = ()
+    official: tuple[OfficialRecord, ...] = ()
+
+    @property
+    def region_id(self) -> str:
+        return self.document.region if self.document is not None else str(self.region)
 
     @model_validator(mode="after")
     def _cross_check(self) -> SeedFile:
         doc = self.document
+        if doc is None:
+            if self.region is None or self.records:
+                raise ValueError("a seed file without a plan document needs `region` and no plan records")
+            if not self.official:
+                raise ValueError("a seed file needs at least one record")
+            return self
+        if self.region is not None and self.region != doc.region:
+            raise ValueError(f"region {self.region!r} differs from the document's {doc.region!r}")
         if not self.records:
             raise ValueError("a seed file needs at least one record")
         for i, r in enumerate(self.records):
@@ -218,15 +287,15 @@ def load_region_seeds(region: str, root: Path | None = None) -> SeedFile:
         known = sorted(p.stem for p in root.glob("*.yaml"))
         raise SeedError(f"{path}: no seed file for region {region!r}; available: {known}")
     seeds = load_seeds(path)
-    if seeds.document.region != region:
-        raise SeedError(f"{path}: document.region is {seeds.document.region!r}, expected {region!r}")
+    if seeds.region_id != region:
+        raise SeedError(f"{path}: the file's region is {seeds.region_id!r}, expected {region!r}")
     return seeds
 
 
 def load_all_seeds(root: Path | None = None) -> dict[str, SeedFile]:
     """Every ``*.yaml`` under ``root``, keyed by region."""
     root = SEEDS_DIR if root is None else Path(root)
-    return {s.document.region: s for s in map(load_seeds, sorted(root.glob("*.yaml")))}
+    return {s.region_id: s for s in map(load_seeds, sorted(root.glob("*.yaml")))}
 
 
 def seed_table(seed_file: SeedFile | Iterable[SeedFile]) -> pandas.DataFrame:
@@ -237,13 +306,103 @@ def seed_table(seed_file: SeedFile | Iterable[SeedFile]) -> pandas.DataFrame:
     rows = [
         {**r.model_dump(), "period": r.period, "plan_period": f.document.period}
         for f in files
+        if f.document is not None
         for r in f.records
     ]
     columns = [*SeedRecord.model_fields, "period", "plan_period"]
     return pd.DataFrame(rows, columns=columns)
 
 
+
+
+# ---------------------------------------------------------------- figures matched to model variables
+
+# seed unit -> (model units, factor to model units)
+SEED_UNITS: dict[str, tuple[str, float]] = {
+    "persons": ("persons", 1.0), "10k_persons": ("persons", 1e4), "yuan": ("yuan", 1.0), "100m_yuan": ("yuan", 1e8),
+    "10k_yuan": ("yuan", 1e4), "yuan_per_month": ("yuan/month", 1.0), "yuan_per_year": ("yuan", 1.0),
+    "percent": ("1", 0.01), "ratio": ("1", 1.0),
+}  # fmt: skip
+# plan indicators whose model variable has another name, by (scheme, indicator): the plans' average employee pension
+# is the enterprise retirees' (Jiangxi's plan says so; where a region has no public-institution sector the two agree)
+INDICATOR_VARIABLES = {
+    ("unemployment", "benefit"): "monthly_benefit",
+    ("employee_pension", "insured_enterprise"): "enterprise_insured",
+    ("employee_pension", "insured_public_institutions"): "public_insured",
+    ("employee_pension", "average_pension"): "enterprise_average_pension",
+}
+FIGURE_COLUMNS = [
+    "scheme", "indicator", "variable", "year", "value", "units", "kind", "bound", "source", "origin", "scope", "confidence",
+]  # fmt: skip
+
+
+def figures(
+    region: str, kinds: tuple[str, ...] = ("actual", "target"), root: Path | None = None, official: bool = True
+) -> pandas.DataFrame:
+    """The one matcher of published figures to model variables: the region's plan records of ``kinds``
+    (of figures that conflict, the preferred one) and, with ``official``, its official figures (kind
+    ``actual``), in model units, columns :data:`FIGURE_COLUMNS`. ``variable`` is the model expression
+    the figure measures (a registry variable, or a sum or difference of them), else None; ``origin`` is
+    ``plan`` or ``official``. Empty when the region has no seed file."""
+    import pandas as pd
+
+    from simulator.variables import VARIABLES
+
+    try:
+        seeds = load_region_seeds(region, root)
+    except SeedError:
+        return pd.DataFrame(columns=FIGURE_COLUMNS)
+    rows = []
+    for r in seeds.records:
+        if r.kind not in kinds or r.preferred is False or r.unit not in SEED_UNITS:
+            continue
+        units, factor = SEED_UNITS[r.unit]
+        name = INDICATOR_VARIABLES.get((r.scheme, r.indicator), r.indicator)
+        variable = name if name in VARIABLES and VARIABLES[name].units == units else None
+        source = f"seeds/{region}.yaml: {r.seed_file} {r.section}"
+        rows.append((r.scheme, r.indicator, variable, r.year, r.value * factor, units, r.kind, r.bound, source, "plan", "scheme", "H"))
+    plan_figures = {(r[0], r[2], r[3], round(r[4], 6)) for r in rows}
+    if official and "actual" in kinds:
+        for o in seeds.official:
+            if o.unit not in SEED_UNITS:
+                continue
+            if (o.scheme, o.variable, o.year, round(o.value * SEED_UNITS[o.unit][1], 6)) in plan_figures:
+                continue  # the plan's own figure, restated
+            units, factor = SEED_UNITS[o.unit]
+            source = f"seeds/{region}.yaml official: {o.source}"
+            rows.append((o.scheme, o.indicator, o.variable, o.year, o.value * factor, units, "actual", o.bound, source,
+                         "official", o.scope, o.confidence))  # fmt: skip
+    return pd.DataFrame(rows, columns=FIGURE_COLUMNS)
+
+
+def expression_terms(scheme: str, expression: str, year: int) -> tuple[tuple[float, str, str, int], ...]:
+    """(sign, scheme, variable, year) of each term of a figure's model expression (``a``, ``a+b``, ``a-b``)."""
+    out, sign = [], 1.0
+    for token in re.split(r"([+-])", expression):
+        if token in ("+", "-"):
+            sign = 1.0 if token == "+" else -1.0
+        elif token:
+            out.append((sign, scheme, token, year))
+    return tuple(out)
+
+
+def figures_in(ds, kinds: tuple[str, ...] = ("actual", "target"), root: Path | None = None, official: bool = True) -> pandas.DataFrame:
+    """:func:`figures` of the results' region whose model expression ``ds`` has for the figure's scheme and
+    year (every term a (scheme, year) variable of ``ds``)."""
+    table = figures(str(ds.attrs.get("region", "")), kinds, root, official)
+    if table.empty:
+        return table
+    years, schemes = set(ds["year"].values.tolist()), set(map(str, ds["scheme"].values))
+
+    def present(expression) -> bool:
+        return isinstance(expression, str) and all(t in ds and "scheme" in ds[t].dims for t in re.split(r"[+-]", expression))
+
+    keep = [present(v) and s in schemes and y in years for s, v, y in zip(table["scheme"], table["variable"], table["year"])]
+    return table[keep].reset_index(drop=True)
+
+
 __all__ = [
     "INDICATORS", "SEEDS_DIR", "Bound", "Kind", "Scheme", "SeedDocument", "SeedError", "SeedFile", "SeedRecord", "Unit",
-    "load_all_seeds", "load_region_seeds", "load_seeds", "seed_table",
+    "load_all_seeds", "load_region_seeds", "load_seeds", "seed_table", "SEED_UNITS", "figures", "figures_in", "expression_terms",
+    "OfficialRecord", "CALIBRATION_LAST_YEAR",
 ]

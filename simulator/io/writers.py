@@ -14,28 +14,18 @@ import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 import xarray as xr
 
+from simulator.dims import COORD_ATTRS
 from simulator.errors import shorten
 from simulator.files import FileProblem, check_regular_file, reason
 from simulator.io.outdir import OutputError, OutputExists, OutputFolder
 
-if TYPE_CHECKING:  # pragma: no cover
-    from simulator.scenario.schema import Scenario
-
 SUMMARY_COLUMNS = ["region", "scheme", "year", "variable", "value", "unit"]
 SUMMARY_FORMATS = ("csv", "parquet")
 RESULTS_FILE = "results.nc"
-COORD_ATTRS = {
-    "year": {"units": "year", "long_name": "calendar year (stocks at year end, flows during the year)"},
-    "age": {"units": "years", "long_name": "age in completed years at year end (100 = 100 and over)"},
-    "sex": {"long_name": "sex"},
-    "scheme": {"long_name": "social-insurance scheme"},
-    "group": {"long_name": "retirement group (M60 men; F55, F50 women by their old retirement age)"},
-}
 
 
 __all__ = ["OutputError", "OutputExists", "OutputFolder", "ResultsError", "atomic_file", "fill_results",
@@ -48,47 +38,39 @@ class ResultsError(ValueError):
     """A path that is not a readable results folder or ``results.nc``; the message is one line."""
 
 
-def provenance_attrs(scenario: Scenario, source: Path | None = None) -> dict[str, str]:
-    """Attributes added to the projection's own provenance (scenario, hash, version, base year,
-    horizon, calibration, created) before writing: description, region name, the scenario file and
-    the validated scenario as canonical JSON (the text whose sha256 is ``scenario_sha256``)."""
-    from simulator.scenario.load import canonical_json
-
-    attrs = {
-        "description": scenario.description,
-        "region_name": scenario.region.name,
-        "scenario_json": canonical_json(scenario),
-    }
-    if source is not None:
-        attrs["scenario_file"] = str(source)
-    return attrs
-
-
 def summary_table(ds: xr.Dataset) -> pd.DataFrame:
     """Long table of every variable with dims (scheme, year) or (year,): one row per year from the
     base year to the horizon for each scheme-variable pair that has a value in some year (a flow
     not projected in the base year keeps its row, empty); pairs that are NaN in every year are
     left out. Variables by year only are reported under their ``scheme`` attribute, else
-    ``population``."""
+    ``population``. Results of a stochastic run (a ``quantile`` dim) get a ``quantile`` column: one
+    row per percentile, empty for the depletion probabilities (one value over the draws)."""
     frames = []
     region = ds.attrs.get("region", "")
+    stochastic = "quantile" in ds.dims
+    columns = SUMMARY_COLUMNS[:4] + ["quantile"] + SUMMARY_COLUMNS[4:] if stochastic else SUMMARY_COLUMNS
     for name, var in ds.data_vars.items():
-        if set(var.dims) == {"scheme", "year"}:
-            df = var.transpose("scheme", "year").to_dataframe(name="value").reset_index()[["scheme", "year", "value"]]
-        elif var.dims == ("year",):
-            df = var.to_dataframe(name="value").reset_index()[["year", "value"]]
+        rest = set(var.dims) - {"quantile"}
+        if rest == {"scheme", "year"}:
+            df = var.to_dataframe(name="value").reset_index()
+        elif rest == {"year"}:
+            df = var.to_dataframe(name="value").reset_index()
             df.insert(0, "scheme", var.attrs.get("scheme", "population"))
         else:
             continue
+        if stochastic and "quantile" not in df:
+            df["quantile"] = float("nan")
+        df = df[[c for c in ("scheme", "year", "quantile", "value") if c in df]]
         df = df[df.groupby("scheme")["value"].transform(lambda v: v.notna().any())]
         df["variable"] = name
         df["unit"] = var.attrs.get("units", "")
         frames.append(df)
     if not frames:
-        return pd.DataFrame(columns=SUMMARY_COLUMNS)
+        return pd.DataFrame(columns=columns)
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "region", region)
-    return out[SUMMARY_COLUMNS].sort_values(["scheme", "variable", "year"], kind="stable").reset_index(drop=True)
+    order = ["scheme", "variable", "quantile", "year"] if stochastic else ["scheme", "variable", "year"]
+    return out[columns].sort_values(order, kind="stable").reset_index(drop=True)
 
 
 def write_summary(ds: xr.Dataset, folder: Path, fmt: str = "csv") -> Path:
@@ -104,14 +86,15 @@ def write_summary(ds: xr.Dataset, folder: Path, fmt: str = "csv") -> Path:
     return path
 
 
-def write_netcdf(ds: xr.Dataset, path: Path) -> Path:
-    """NetCDF-4 with compressed variables and units on the coordinates."""
+def write_netcdf(ds: xr.Dataset, path: Path, group: str | None = None) -> Path:
+    """NetCDF-4 with compressed variables and units on the coordinates; ``group``: into that group of
+    an existing file."""
     ds = ds.copy(deep=False)
     for name, attrs in COORD_ATTRS.items():
         if name in ds.coords:
             ds[name].attrs = {**attrs, **ds[name].attrs}
     encoding = {name: {"zlib": True, "complevel": 4} for name, var in ds.data_vars.items() if var.dtype.kind == "f"}
-    ds.to_netcdf(path, engine="netcdf4", encoding=encoding)
+    ds.to_netcdf(path, engine="netcdf4", encoding=encoding, group=group, mode="a" if group else "w")
     return Path(path)
 
 
@@ -172,13 +155,16 @@ def _umask() -> int:
 
 
 def fill_results(
-    ds: xr.Dataset, summary_format: str = "csv", extra: Callable[[Path], None] | None = None
+    ds: xr.Dataset, summary_format: str = "csv", extra: Callable[[Path], None] | None = None, draws: xr.Dataset | None = None
 ) -> Callable[[Path], None]:
-    """The function that writes ``results.nc``, the summary and then ``extra(folder)`` (e.g. plots)
-    into an output folder (for :meth:`OutputFolder.write`)."""
+    """The function that writes ``results.nc`` (with every draw of a stochastic run, ``draws``, in its
+    group ``draws``), the summary and then ``extra(folder)`` (e.g. plots) into an output folder (for
+    :meth:`OutputFolder.write`)."""
 
     def fill(folder: Path) -> None:
         write_netcdf(ds, folder / RESULTS_FILE)
+        if draws is not None:
+            write_netcdf(draws, folder / RESULTS_FILE, group="draws")
         write_summary(ds, folder, summary_format)
         if extra is not None:
             extra(folder)
@@ -192,10 +178,12 @@ def write_results(
     force: bool = False,
     summary_format: str = "csv",
     extra: Callable[[Path], None] | None = None,
+    draws: xr.Dataset | None = None,
 ) -> Path:
     """Write ``results.nc`` and the summary (``summary.csv`` or ``summary.parquet``) into ``outdir``,
-    then ``extra(folder)`` (e.g. plots), all atomically."""
-    return write_atomic_dir(outdir, force, fill_results(ds, summary_format, extra), "sim run")
+    then ``extra(folder)`` (e.g. plots), all atomically. ``draws`` (every draw of a stochastic run)
+    goes into the group ``draws`` of ``results.nc``."""
+    return write_atomic_dir(outdir, force, fill_results(ds, summary_format, extra, draws), "sim run")
 
 
 def read_results(path: Path) -> xr.Dataset:

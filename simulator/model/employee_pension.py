@@ -1,302 +1,383 @@
-"""Urban employee pension: build the kernel's inputs from a scenario, run it, label the results.
+"""Urban employee pension: the kernel's inputs from a scenario and the context, the kernel run for
+every draw at once for each sector, the results labelled.
 
-Inputs the kernel needs and where they come from:
+Two sectors share the fund and the statutory rules:
 
-- survival by sex and age: the demography results;
-- target actives[g, a, t] = coverage[t] x urban employment[g, a, t] x (1 - reached[g, a, t]),
-  the coverage path starting from the base year's implied coverage (initial contributors /
-  urban employment below the claim age) and moving to the scenario's later dated values;
-  urban employment = population x employment rate(sex, age) x urban share[t]; women split
-  between F55 (``f55_share``) and F50;
-- retirement: ``reached`` = share of the cohort born in t - a past its claim age by the end
-  of t (:func:`simulator.model.retirement.cohort_retirement`); the hazard of a cell is
-  (reached[t] - reached[t-1]) / (1 - reached[t-1]), and 1 once the whole cohort is past it;
-- the base-year state (see :func:`initial_state`).
+- the enterprise sector (企业职工): target actives[g, a, t] = coverage[t] x urban employment[g, a, t]
+  x (1 - reached[g, a, t]), the coverage path starting from the base year's implied coverage
+  (initial contributors / urban employment below the claim age) and moving to the scenario's later
+  dated values; employer contributions reduced by ``contribution_relief`` where it is set;
+- public institutions (机关事业单位, when the scenario has the block): staff[t] spread over ages like
+  urban employment below the claim age, no dormancy, contributions and accounts from
+  ``contributes_from``, their own base ratio and transitional rate; the scheme counts a share
+  ``enrolment[t]`` of the sector's members and cash flows.
+
+Retirement: the context's ``reached``, ``hazard`` and ``claim_age`` (flexible claims included); the
+account divisor at the mean claim age of the cell. Cash flows beside the kernel's: pooling payments =
+out rate x wage x enterprise insured employees (contributors + dormant), receipts = receipt per
+retiree x receipt ratio x enterprise retirees; fiscal subsidy = the enterprise subsidy (a path, or a share of the
+enterprise benefits) + the enrolled public sector's deficit (budgets cover it). The fund is the
+ledger's (:mod:`simulator.model.fund`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import xarray as xr
 
+from simulator.dims import AGES, GROUPS, SERVICE_YEARS, SEX_OF_GROUP
+from simulator.model.context import Context, per_draw
+from simulator.model.fund import PATH, SUBSIDY_MODES, FundTerms
 from simulator.model.kernels import employee_layout as L
-from simulator.model.retirement import cohort_hazard, min_contribution_years, month_index, reached_by_age
+from simulator.model.labels import scheme_dataset, with_base
+from simulator.model.retirement import min_contribution_years, month_index
 from simulator.model.timeline import annual, path_from, rate_then_rule
-from simulator.scenario.schema import GROUPS, Scenario
+from simulator.scenario.schema import Scenario
 
-AGES = np.arange(101)
-SERVICE_YEARS = 51  # completed contribution years 0..50 (50 = 50 and more)
-SEX_OF_GROUP = np.array([0, 1, 1], dtype=np.int64)
+SCHEME = "employee_pension"
 
 
 @dataclass(frozen=True)
-class Economy:
-    """Annual economic paths over ``years`` (base year first)."""
+class Sector:
+    """The kernel's arguments for one sector; arrays lead with a draw axis of size D or 1."""
 
-    years: np.ndarray
-    wage: np.ndarray  # yuan / year
-    wage_growth: np.ndarray
-    inflation: np.ndarray
-    fund_return: np.ndarray
+    act0: np.ndarray  # [D, G, A, S] active contributors at the end of the base year (persons)
+    dor0: np.ndarray  # [D, G, A, S] dormant members
+    kact0: np.ndarray  # [D, G, A, S] their account balances (yuan)
+    kdor0: np.ndarray
+    ret0: np.ndarray  # [D, G, A] retirees
+    pen0: np.ndarray  # [D, G, A] their annual pensions (yuan / year)
+    survival: np.ndarray  # [D, T, sex, A], projected years
+    series: np.ndarray  # [D, T, L.N_SERIES]
+    cells: np.ndarray  # [D, T, G, A, L.N_CELLS]
+    target: np.ndarray  # [D, T, G, A] active contributors the coverage path asks for (persons)
 
-
-def economy_paths(scenario: Scenario) -> Economy:
-    years = np.arange(scenario.base_year, scenario.horizon + 1)
-    e = scenario.economy
-    growth = annual(e.wage_growth, years)
-    inflation = annual(e.inflation, years)
-    return Economy(
-        years=years,
-        wage=annual(e.average_wage, years, wage_growth=growth, inflation=inflation),
-        wage_growth=growth,
-        inflation=inflation,
-        fund_return=annual(e.fund_return, years),
-    )
+    def kernel_args(self) -> tuple:
+        return (
+            self.act0, self.dor0, self.kact0, self.kdor0, self.ret0, self.pen0, self.survival, self.series, self.cells,
+            self.target, SEX_OF_GROUP,
+        )  # fmt: skip
 
 
-def age_profile(knots: dict[int, float]) -> np.ndarray:
-    """Rate by single age 0..100 from ``{age: rate}`` knots: straight lines between the knots,
-    zero below the first and above the last (nobody is employed outside the ages given)."""
-    return np.interp(AGES, list(knots), list(knots.values()), left=0.0, right=0.0)
+@dataclass(frozen=True)
+class Inputs:
+    """Both sectors' kernel arguments and the fund's terms; arrays lead with a draw axis of size D or 1."""
 
-
-def urban_employment(scenario: Scenario, population: np.ndarray, econ: Economy) -> np.ndarray:
-    """Urban employed persons [year, group, age] from population [year, sex, age]."""
-    lab = scenario.labour
-    rate = np.stack([age_profile(lab.employment_rate.male), age_profile(lab.employment_rate.female)])
-    employed = population * rate[None] * annual(lab.urban_share, econ.years)[:, None, None]
-    f55 = annual(scenario.employee_pension.f55_share, econ.years)[:, None]
-    return np.stack([employed[:, 0], employed[:, 1] * f55, employed[:, 1] * (1.0 - f55)], axis=1)
-
-
-def retirement_cells(scenario: Scenario, years: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``reached[y, g, a]`` (share of the cell's cohort past its claim age at the end of y),
-    ``hazard[y, g, a]`` and ``claim_age[y, g, a]`` (years, mean age of this year's claimants)."""
-    policy = scenario.policy.retirement
-    flex = scenario.employee_pension.flexible.model_dump()
-    ext = np.arange(years[0] - 1, years[-1] + 1)  # one year before, for the hazard
-    reached = np.zeros((len(ext), len(GROUPS), len(AGES)))
-    claim_age = np.full_like(reached, np.nan)
-    for g, group in enumerate(GROUPS):
-        reached[:, g], claim_age[:, g] = reached_by_age(policy, group, ext, AGES, **flex)
-    claim_age = np.where(np.isnan(claim_age[1:]), AGES[None, None, :].astype(float), claim_age[1:])
-    return reached[1:], cohort_hazard(reached), claim_age
+    enterprise: Sector
+    public: Sector | None
+    enrolment: np.ndarray  # [D, Y] share of the public sector in the scheme
+    pooling_out_rate: np.ndarray  # [D, Y] share of wage x enterprise insured employees
+    pooling_in_per_retiree: np.ndarray  # [D, Y] yuan
+    subsidy: np.ndarray  # [D, Y] yuan, the path (subsidy mode ``path``)
+    subsidy_share: np.ndarray  # [D, Y] share of the enterprise benefits (subsidy mode ``share``)
+    balance0: np.ndarray  # [D] yuan
+    subsidy_mode: np.ndarray  # [D] index into SUBSIDY_MODES
 
 
 def divisors(scenario: Scenario, claim_age: np.ndarray) -> np.ndarray:
-    """Account-pension divisor (months), linear between whole ages of the statutory table."""
+    """Account-pension divisor (months), linear between whole ages of the statutory table (the
+    interpolation for ages in months is an assumption: no official table for them was found)."""
     table = scenario.policy.employee_pension.account_divisors
     return np.interp(claim_age, list(table), list(table.values()))
 
 
-@dataclass(frozen=True)
-class KernelInputs:
-    act0: np.ndarray
-    dor0: np.ndarray
-    kact0: np.ndarray
-    kdor0: np.ndarray
-    ret0: np.ndarray
-    pen0: np.ndarray
-    balance0: float
-    survival: np.ndarray
-    series: np.ndarray
-    cells: np.ndarray
-    account_start: float
-    transitional_rate: float
-    buy_rate: float
-    subsidy_mode: int
-
-    def args(self) -> tuple:
-        return (
-            self.act0, self.dor0, self.kact0, self.kdor0, self.ret0, self.pen0, self.balance0,
-            self.survival, self.series, self.cells, SEX_OF_GROUP,
-            self.account_start, self.transitional_rate, self.buy_rate, self.subsidy_mode,
-        )  # fmt: skip
+def _lead(values, ndim: int) -> int:
+    """The draw count of arrays whose full shape has ``ndim`` axes, the draw axis first (fewer axes:
+    no draw axis, they broadcast)."""
+    return max(np.shape(v)[0] if np.ndim(v) == ndim else 1 for v in values)
 
 
-SUBSIDY_MODES = {"path": L.SUBSIDY_PATH, "cover_deficit": L.SUBSIDY_COVER_DEFICIT, "keep_nonnegative": L.SUBSIDY_KEEP_NONNEGATIVE}
+def coverage_path(scenario: Scenario, implied: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """[D, Y] coverage: the scenario's path from the base year's ``implied`` coverage [D]."""
+    start = dt.date(scenario.base_year, 7, 1)
+    levels, where = np.unique(implied, return_inverse=True)
+    paths = np.stack([path_from(scenario.employee_pension.coverage, start, float(v), years) for v in levels])
+    return paths[where.reshape(-1)]
 
 
-def build_inputs(scenario: Scenario, demography: xr.Dataset) -> KernelInputs:
-    """Everything the kernel needs, for years base_year + 1 .. horizon (index t = 0 is base_year + 1)."""
-    econ = economy_paths(scenario)
-    years = econ.years
+def coverage_profile(knots: dict[int, float] | None) -> np.ndarray | float:
+    """Relative coverage by age 0..100 from ``{age: factor}`` knots (straight lines, flat outside), or 1."""
+    if knots is None:
+        return 1.0
+    return np.interp(AGES, list(knots), list(knots.values()))
+
+
+def in_force(start: dt.date, years: np.ndarray) -> np.ndarray:
+    """Share of each calendar year on or after ``start`` (0 before its year, 1 after)."""
+    first, last = np.array([dt.date(int(y), 1, 1).toordinal() for y in years]), np.array([dt.date(int(y) + 1, 1, 1).toordinal() for y in years])
+    return np.clip((last - start.toordinal()) / (last - first), 0.0, 1.0)
+
+
+def _year_fraction(date: dt.date) -> float:
+    """``date`` as a fractional year (2014-10-01 -> 2014.75)."""
+    return date.year + (date.toordinal() - dt.date(date.year, 1, 1).toordinal()) / 365.0
+
+
+def inputs(scenario: Scenario, ctx: Context) -> Inputs:
+    """Everything the kernel and the ledger need; the kernel's arrays for years base_year + 1 .. horizon."""
+    years = ctx.years
     ep, pol = scenario.employee_pension, scenario.policy.employee_pension
-    population = demography["population"].transpose("year", "sex", "age").values
-    survival = demography["survival"].transpose("year", "sex", "age").values
-    employment = urban_employment(scenario, population, econ)
-    reached, hazard, claim_age = retirement_cells(scenario, years)
-    working = employment * (1.0 - reached)
-    implied = ep.initial.contributors / working[0].sum()
-    coverage = path_from(ep.coverage, dt.date(scenario.base_year, 7, 1), implied, years)
-    target = coverage[:, None, None] * working
+    growth = ctx.growth
+    working = ctx.employment * (1.0 - ctx.reached)  # [D, Y, G, A]
+    covered = working * coverage_profile(ep.coverage_by_age)
+    employer = annual(pol.employer_rate, years)
+    employee = annual(pol.employee_rate, years)
+    relief = annual(ep.contribution_relief, years) if ep.contribution_relief is not None else 0.0
+    common = {
+        L.WAGE: ctx.wage,
+        L.WAGE_PREV: np.concatenate([ctx.wage[:, :1] / (1.0 + ctx.wage_growth[:, :1]), ctx.wage[:, :-1]], axis=1),
+        L.BASIC_ACCRUAL: pol.basic_accrual,
+        L.CREDITING: annual(pol.crediting_rate, years),
+        L.INDEXATION: rate_then_rule(pol.indexation.increases, pol.indexation.then, years, **growth),
+        L.MIN_YEARS: min_contribution_years(scenario.policy.retirement, month_index(years, 12)),
+        L.YEAR: years,
+        L.DEATH_GRANT: annual(ep.death_grant, years, **growth),
+        L.BUY_RATE: ep.short_service.buy_rate,
+        L.OLD_AGE: scenario.policy.resident_pension.claim_age,
+    }
+    cells_common = {
+        L.HAZARD: ctx.hazard,
+        L.DIVISOR: divisors(scenario, ctx.claim_age),
+        L.SHORT_EXIT: ((AGES >= np.array([ep.short_service.continue_until_age[g] for g in GROUPS])[:, None])
+                       & (ctx.reached >= 1.0 - 1e-12)).astype(float),
+    }  # fmt: skip
 
-    series = np.zeros((len(years), L.N_SERIES))
-    series[:, L.WAGE] = econ.wage
-    series[1:, L.WAGE_PREV] = econ.wage[:-1]
-    series[0, L.WAGE_PREV] = econ.wage[0] / (1.0 + econ.wage_growth[0])
-    series[:, L.EMPLOYER_RATE] = annual(pol.employer_rate, years)
-    series[:, L.EMPLOYEE_RATE] = annual(pol.employee_rate, years)
-    series[:, L.BASIC_ACCRUAL] = pol.basic_accrual
-    series[:, L.BASE_RATIO] = np.clip(annual(ep.base_ratio, years), pol.base_floor, pol.base_cap)
-    series[:, L.COMPLIANCE] = annual(ep.compliance, years)
-    series[:, L.CREDITING] = annual(pol.crediting_rate, years)
-    series[:, L.INTEREST] = econ.fund_return
-    idx = pol.indexation
-    series[:, L.INDEXATION] = rate_then_rule(idx.increases, idx.then, years, econ.wage_growth, econ.inflation)
-    series[:, L.MIN_YEARS] = min_contribution_years(scenario.policy.retirement, month_index(years, 12))
-    series[:, L.YEAR] = years
-    growth = {"wage_growth": econ.wage_growth, "inflation": econ.inflation}
-    series[:, L.DEATH_GRANT] = annual(ep.death_grant, years, **growth)
-    series[:, L.SUBSIDY] = annual(ep.subsidy.path, years, **growth)
-    series[:, L.POOL_OUT_RATE] = annual(ep.pooling.out_rate, years)
-    series[:, L.POOL_IN_PER_RETIREE] = annual(ep.pooling.in_per_retiree, years, **growth)
-
-    cells = np.zeros((len(years), len(GROUPS), len(AGES), L.N_CELLS))
-    cells[..., L.TARGET] = target
-    cells[..., L.HAZARD] = hazard
-    cells[..., L.DIVISOR] = divisors(scenario, claim_age)
-    limit = np.array([ep.short_service.continue_until_age[g] for g in GROUPS])
-    cells[..., L.SHORT_EXIT] = ((AGES[None, None, :] >= limit[None, :, None]) & (reached >= 1.0 - 1e-12)).astype(float)
-    cells[..., L.DORMANCY] = annual(ep.dormancy_rate, years)[:, None, None]
-    cells[..., L.REACTIVATION] = annual(ep.reactivation_rate, years)[:, None, None]
-
-    state = initial_state(scenario, employment[0], reached[0], population[0], econ, series[0])
-    return KernelInputs(
-        **state,
-        survival=survival[None, 1:],
-        series=series[None, 1:],
-        cells=cells[None, 1:],
-        account_start=float(ep.account_start),
-        transitional_rate=ep.transitional_rate,
-        buy_rate=ep.short_service.buy_rate,
-        subsidy_mode=SUBSIDY_MODES[ep.subsidy.mode],
+    implied = ep.initial.contributors / covered[:, 0].sum(axis=(1, 2))
+    init = ep.initial
+    enterprise = sector(
+        scenario, ctx,
+        series=common | {
+            L.EMPLOYER_RATE: employer * (1.0 - relief), L.EMPLOYEE_RATE: employee,
+            L.BASE_RATIO: np.clip(annual(ep.base_ratio, years), pol.base_floor, pol.base_cap),
+            L.COMPLIANCE: annual(ep.compliance, years), L.ACCOUNT_START: float(ep.account_start),
+            L.TRANSITIONAL_RATE: ep.transitional_rate,
+        },
+        cells=cells_common | {
+            L.DORMANCY: annual(ep.dormancy_rate, years)[:, None, None],
+            L.REACTIVATION: annual(ep.reactivation_rate, years)[:, None, None],
+        },
+        target=coverage_path(scenario, implied, years)[:, :, None, None] * covered,
+        stocks=(init.contributors, init.dormant, init.retirees, init.average_pension),
+        service=(init.service_density, init.entry_age),
+        account_years=scenario.base_year - ep.account_start,
+        members=covered[:, 0],
+    )  # fmt: skip
+    public, enrolment = None, np.zeros((1, len(years)))
+    pub = ep.public_institutions
+    if pub is not None:
+        contributing = in_force(pub.contributes_from, years)
+        shape = working / working.sum(axis=(2, 3), keepdims=True)
+        public = sector(
+            scenario, ctx,
+            series=common | {
+                L.EMPLOYER_RATE: employer * contributing, L.EMPLOYEE_RATE: employee * contributing,
+                L.BASE_RATIO: np.clip(annual(pub.base_ratio, years), pol.base_floor, pol.base_cap),
+                L.COMPLIANCE: 1.0, L.ACCOUNT_START: _year_fraction(pub.contributes_from),
+                L.TRANSITIONAL_RATE: pub.transitional_rate,
+            },
+            cells=cells_common | {L.DORMANCY: 0.0, L.REACTIVATION: 0.0},
+            target=annual(pub.staff, years)[None, :, None, None] * shape,
+            stocks=(annual(pub.staff, years)[0], 0.0, pub.initial.retirees, pub.initial.average_pension),
+            service=(pub.service_density, init.entry_age),
+            account_years=max(0.0, scenario.base_year + 1 - _year_fraction(pub.contributes_from)),
+        )  # fmt: skip
+        enrolment = annual(pub.enrolment, years)[None]
+    subsidy = ep.subsidy
+    return Inputs(
+        enterprise=enterprise,
+        public=public,
+        enrolment=enrolment,
+        pooling_out_rate=annual(ep.pooling.out_rate, years)[None],
+        pooling_in_per_retiree=np.atleast_2d(annual(ep.pooling.in_per_retiree, years, **growth)) * ep.pooling.receipt_ratio,
+        subsidy=np.atleast_2d(annual(subsidy.path, years, **growth)) if subsidy.path is not None else np.zeros((1, len(years))),
+        subsidy_share=annual(subsidy.share, years)[None] if subsidy.share is not None else np.zeros((1, len(years))),
+        balance0=np.array([float(ep.initial.balance)]),
+        subsidy_mode=np.array([PATH if subsidy.mode == "share" else SUBSIDY_MODES.index(subsidy.mode)]),
     )
 
 
-def initial_state(
-    scenario: Scenario, employment: np.ndarray, reached: np.ndarray, population: np.ndarray, econ: Economy, series0: np.ndarray
-) -> dict:
-    """Base-year stocks (assumptions, stated in the scenario's ``initial`` block):
+def sector(
+    scenario: Scenario,
+    ctx: Context,
+    series: dict[int, np.ndarray | float],
+    cells: dict[int, np.ndarray | float],
+    target: np.ndarray,
+    stocks: tuple[float, float, float, float],
+    service: tuple[float, int],
+    account_years: float,
+    members: np.ndarray | None = None,
+) -> Sector:
+    """One sector's kernel arguments from its series and cell columns (values [D or 1, Y] or broadcastable),
+    its target of active contributors [D or 1, Y, G, A] and its base-year ``stocks`` (contributors,
+    dormant, retirees, average pension a month), members spread over (group, age) like ``members``
+    [D, G, A] (default: urban employment below the claim age). The target is an argument of its own:
+    it differs by draw where the other cell columns do not, so the draws of a stochastic run share one
+    ``cells``; so do the base-year inputs, the same in every draw."""
+    years = ctx.years
+    packed = np.zeros((_lead(series.values(), 2), len(years), L.N_SERIES))
+    for k, v in series.items():
+        packed[..., k] = v
+    grid = np.zeros((_lead(cells.values(), 4), len(years), len(GROUPS), len(AGES), L.N_CELLS))
+    for k, v in cells.items():
+        grid[..., k] = v
+    working = ctx.employment[:, 0] * (1.0 - ctx.reached[:, 0]) if members is None else members
+    base = [shared(x) for x in (working, ctx.reached[:, 0], ctx.population[:, 0], packed[:, 0])]
+    state = initial_state(scenario, *base, stocks, service, account_years)
+    target = np.broadcast_to(target, np.broadcast_shapes(np.shape(target), (1, len(years), len(GROUPS), len(AGES))))
+    return Sector(**state, survival=ctx.survival[:, 1:], series=packed[:, 1:], cells=grid[:, 1:], target=target[:, 1:])
 
-    - actives by (g, a) in proportion to urban employment below the claim age, scaled to
-      ``contributors``; dormant members in the same proportions, scaled to ``dormant``;
-    - service of a member aged a: ``density x (a - entry_age)`` years, split between the two
-      whole years around it;
-    - account balance per member: employee rate x base x wage of the base year x years
-      contributed since ``account_start`` (accounts credited at about wage growth);
-    - retirees by (g, a) in proportion to the population past the claim age, scaled to
-      ``retirees``; every retiree draws ``average_pension``.
+
+def shared(x: np.ndarray) -> np.ndarray:
+    """``x`` [D, ...] with a draw axis of 1 when every draw holds the same values (the base year of a
+    stochastic run)."""
+    return x[:1] if len(x) > 1 and (x == x[:1]).all() else x
+
+
+def initial_state(
+    scenario: Scenario,
+    working: np.ndarray,
+    reached: np.ndarray,
+    population: np.ndarray,
+    series0: np.ndarray,
+    stocks: tuple[float, float, float, float],
+    service: tuple[float, int],
+    account_years: float,
+) -> dict[str, np.ndarray]:
+    """Base-year stocks [D, ...] of a sector (assumptions, stated in the scenario), from the base year's
+    urban employment below the claim age ``working`` [D, G, A], the share past it ``reached`` [D, G, A],
+    the population [D, sex, A], the kernel's series of the base year [D, N_SERIES] and the sector's
+    ``stocks`` (contributors, dormant, retirees, average pension a month):
+
+    - actives by (g, a) in proportion to ``working``, scaled to ``contributors``; dormant members in the
+      same proportions, scaled to ``dormant``;
+    - service of a member aged a: ``density x (a - entry_age)`` years (``service`` = (density,
+      entry_age)), split between the two whole years around it;
+    - account balance per member: employee rate x base ratio x wage of the base year x years contributed
+      (at most ``account_years``; accounts credited at about wage growth);
+    - retirees by (g, a) in proportion to the population past the claim age, scaled to ``retirees``;
+      every retiree draws the average pension.
     """
-    init = scenario.employee_pension.initial
-    working = employment * (1.0 - reached)  # (G, A)
-    act_by_age = _scaled(working, init.contributors)
-    dor_by_age = _scaled(working, init.dormant)
-    service = np.clip(init.service_density * (AGES - init.entry_age), 0, SERVICE_YEARS - 1)
-    low = np.floor(service).astype(int)
-    frac = service - low
+    contributors, dormant, retirees, average_pension = stocks
+    density, entry_age = service
+    act_by_age = _scaled(working, contributors)
+    dor_by_age = _scaled(working, dormant)
+    years_served = np.clip(density * (AGES - entry_age), 0, SERVICE_YEARS - 1)
+    low = np.floor(years_served).astype(int)
+    frac = years_served - low
     split = np.zeros((len(AGES), SERVICE_YEARS))
     split[AGES, low] += 1.0 - frac
     split[AGES, np.minimum(low + 1, SERVICE_YEARS - 1)] += frac
-    act0 = act_by_age[:, :, None] * split[None]
-    dor0 = dor_by_age[:, :, None] * split[None]
-    account_years = np.minimum(np.arange(SERVICE_YEARS), scenario.base_year - scenario.employee_pension.account_start)
-    per_member = series0[L.EMPLOYEE_RATE] * series0[L.BASE_RATIO] * series0[L.WAGE] * account_years
-    group_pop = np.stack([population[0], population[1], population[1]])
-    f55 = annual(scenario.employee_pension.f55_share, econ.years[:1])[0]
+    act0 = act_by_age[..., None] * split
+    dor0 = dor_by_age[..., None] * split
+    account = np.minimum(np.arange(SERVICE_YEARS), account_years)
+    per_member = (series0[:, L.EMPLOYEE_RATE] * series0[:, L.BASE_RATIO] * series0[:, L.WAGE])[:, None] * account
+    group_pop = population[:, SEX_OF_GROUP]
+    f55 = annual(scenario.employee_pension.f55_share, [scenario.base_year])[0]
     share = np.array([1.0, f55, 1.0 - f55])
-    ret0 = _scaled(group_pop * reached * share[:, None], init.retirees)
+    ret0 = _scaled(group_pop * reached * share[:, None], retirees)
     return {
         "act0": act0,
         "dor0": dor0,
-        "kact0": act0 * per_member[None, None, :],
-        "kdor0": dor0 * per_member[None, None, :],
+        "kact0": act0 * per_member[:, None, None, :],
+        "kdor0": dor0 * per_member[:, None, None, :],
         "ret0": ret0,
-        "pen0": ret0 * init.average_pension * 12.0,
-        "balance0": float(init.balance),
+        "pen0": ret0 * average_pension * 12.0,
     }
 
 
 def _scaled(weights: np.ndarray, total: float) -> np.ndarray:
-    s = weights.sum()
-    return weights * (total / s) if s > 0 else np.zeros_like(weights)
+    """``weights`` [D, ...] scaled to sum to ``total`` in each draw (zero where they sum to zero)."""
+    s = weights.sum(axis=tuple(range(1, weights.ndim)), keepdims=True)
+    return np.where(s > 0, weights * (total / np.where(s > 0, s, 1.0)), 0.0)
 
 
-def run_kernel(inputs: KernelInputs, draws: int = 1, impl: str = "numba") -> np.ndarray:
-    """``out[draw, year, L.N_OUTPUTS]`` for the projected years."""
+def run_kernel(sector: Sector, draws: int = 1, impl: str = "numba") -> np.ndarray:
+    """``out[draw, year, L.N_OUTPUTS]`` of one sector for the projected years."""
     from simulator.model.kernels.employee_pension import employee_pension_numba, employee_pension_numpy
 
-    out = np.zeros((draws, inputs.series.shape[1], L.N_OUTPUTS))
+    out = np.zeros((draws, sector.series.shape[1], L.N_OUTPUTS))
     kernel = employee_pension_numba if impl == "numba" else employee_pension_numpy
-    kernel(*inputs.args(), out)
+    kernel(*sector.kernel_args(), out)
     return out
 
 
-# name: (kernel column, units, long name)
+# name: kernel column (flows: NaN in the base year; stocks: the initial state there)
 FLOWS = {
-    "contributions": (L.CONTRIBUTIONS, "yuan", "contributions collected incl. lump sums for missing years"),
-    "benefits": (L.BENEFITS, "yuan", "pensions paid"),
-    "other_outgo": (L.OTHER_OUTGO, "yuan", "death grants and account balances paid on death"),
-    "transfers_in": (L.TRANSFERS_IN, "yuan", "pooling receipts"),
-    "transfers_out": (L.TRANSFERS_OUT, "yuan", "pooling payments and balances moved to the residents scheme"),
-    "subsidy": (L.SUBSIDY_OUT, "yuan", "fiscal subsidy"),
-    "interest": (L.INTEREST_OUT, "yuan", "return on the fund"),
-    "revenue": (L.REVENUE, "yuan", "contributions + subsidy + interest + transfers in"),
-    "expenditure": (L.EXPENDITURE, "yuan", "benefits + other outgo + transfers out"),
-    "subsidy_needed": (L.SUBSIDY_NEEDED, "yuan", "extra subsidy that would keep the year-end balance >= 0"),
-    "new_retirees": (L.NEW_RETIREES, "persons", "members who started a pension in the year"),
-    "entrants": (L.ENTRANTS, "persons", "new active members"),
-    "deaths_insured": (L.DEATHS, "persons", "members and retirees who died"),
-    "exits": (L.EXITS, "persons", "members short of the minimum years moved to the residents scheme"),
-    "buy_ins": (L.BUY_INS, "yuan", "lump sums paid for missing contribution years"),
+    "contributions": L.CONTRIBUTIONS,
+    "benefits": L.BENEFITS,
+    "other_outgo": L.OTHER_OUTGO,
+    "accounts_to_residents": L.ACCOUNTS_OUT,
+    "new_retirees": L.NEW_RETIREES,
+    "entrants": L.ENTRANTS,
+    "deaths_insured": L.DEATHS,
+    "moved_to_residents": L.EXITS,
+    "buy_ins": L.BUY_INS,
+    "new_pensions": L.NEW_PENSIONS,
 }
 STOCKS = {
-    "contributors": (L.CONTRIBUTORS, "persons", "active contributors at year end"),
-    "dormant": (L.DORMANT, "persons", "insured members not contributing at year end"),
-    "retirees": (L.RETIREES, "persons", "retirees at year end"),
-    "balance": (L.BALANCE, "yuan", "fund balance at year end"),
-    "account_balances": (L.ACCOUNT_BALANCE, "yuan", "individual-account balances of members (notional)"),
+    "contributors": L.CONTRIBUTORS,
+    "dormant": L.DORMANT,
+    "retirees": L.RETIREES,
+    "account_balances": L.ACCOUNT_BALANCE,
+    "pension_roll": L.PENSION_ROLL,
+    "old_members": L.OLD_MEMBERS,
+    "old_retirees": L.OLD_RETIREES,
 }
 
 
-def results(scenario: Scenario, inputs: KernelInputs, out: np.ndarray) -> dict[str, tuple[np.ndarray, str, str]]:
-    """Indicators ``name: (values[draw, year], units, long name)`` from the base year on: stocks
-    of the base year from the initial state, flows of the base year NaN (not projected)."""
-    econ = economy_paths(scenario)
-    pol = scenario.policy.employee_pension
-    draws = out.shape[0]
-
-    def column(col: int, base: float = np.nan) -> np.ndarray:
-        return np.concatenate([np.full((draws, 1), base), out[:, :, col]], axis=1)
-
-    base_stocks = {
-        L.CONTRIBUTORS: inputs.act0.sum(),
-        L.DORMANT: inputs.dor0.sum(),
-        L.RETIREES: inputs.ret0.sum(),
-        L.BALANCE: inputs.balance0,
-        L.ACCOUNT_BALANCE: inputs.kact0.sum() + inputs.kdor0.sum(),
-        L.PENSION_ROLL: inputs.pen0.sum(),
+def sector_values(sector: Sector, draws: int, impl: str) -> dict[str, np.ndarray]:
+    """One sector's kernel results by name, [D, Y] with the base year in front (stocks from the initial
+    state, flows NaN)."""
+    out = run_kernel(sector, draws, impl)
+    old = AGES >= sector.series[:, 0, L.OLD_AGE][:, None, None]  # [D, 1, A]
+    base = {
+        L.CONTRIBUTORS: sector.act0.sum(axis=(1, 2, 3)),
+        L.DORMANT: sector.dor0.sum(axis=(1, 2, 3)),
+        L.RETIREES: sector.ret0.sum(axis=(1, 2)),
+        L.ACCOUNT_BALANCE: sector.kact0.sum(axis=(1, 2, 3)) + sector.kdor0.sum(axis=(1, 2, 3)),
+        L.PENSION_ROLL: sector.pen0.sum(axis=(1, 2)),
+        L.OLD_MEMBERS: ((sector.act0 + sector.dor0).sum(axis=3) * old).sum(axis=(1, 2)),
+        L.OLD_RETIREES: (sector.ret0 * old).sum(axis=(1, 2)),
     }
-    res = {name: (column(col), unit, long) for name, (col, unit, long) in FLOWS.items()}
-    res |= {name: (column(col, base_stocks[col]), unit, long) for name, (col, unit, long) in STOCKS.items()}
-    v = {name: value[0] for name, value in res.items()}
-    roll = column(L.PENSION_ROLL, base_stocks[L.PENSION_ROLL])
-    base_ratio = np.clip(annual(scenario.employee_pension.base_ratio, econ.years), pol.base_floor, pol.base_cap)
-    wage_bill = v["contributors"] * (econ.wage * base_ratio)[None, :]
+    v = {name: with_base(out[..., col]) for name, col in FLOWS.items()}
+    return v | {name: with_base(out[..., col], base[col]) for name, col in STOCKS.items()}
+
+
+def project(scenarios: Sequence[Scenario], ctx: Context, impl: str = "numba") -> tuple[xr.Dataset, FundTerms]:
+    """The scheme's people and cash flows over (draw, year), base year first, and its fund terms."""
+    inp = per_draw(scenarios, ctx, inputs)
+    ent = sector_values(inp.enterprise, ctx.draws, impl)
+    pub = sector_values(inp.public, ctx.draws, impl) if inp.public is not None else {k: np.zeros_like(x) for k, x in ent.items()}
+    e = inp.enrolment
+    v = {name: ent[name] + e * pub[name] for name in ent}
+    projected = ~np.isnan(ent["contributions"])
+    pooling_base = ent["contributors"] + ent["dormant"]
+    v["pooling_out"] = np.where(projected, inp.pooling_out_rate * ctx.wage * pooling_base, np.nan)
+    v["pooling_in"] = np.where(projected, inp.pooling_in_per_retiree * ent["retirees"], np.nan)
+    v["transfers_out"] = v["pooling_out"] + v["accounts_to_residents"]
+    v["transfers_in"] = v["pooling_in"]
+    public_subsidy = e * np.maximum(pub["benefits"] - pub["contributions"], 0.0)
+    v["public_subsidy"] = np.where(projected, public_subsidy, np.nan)
+    v["subsidy"] = np.where(projected, inp.subsidy + inp.subsidy_share * ent["benefits"] + public_subsidy, np.nan)
+    v["insured_employees"] = v["contributors"] + v["dormant"]
+    v["insured"] = v["insured_employees"] + v["retirees"]
+    v["enterprise_insured"] = ent["contributors"] + ent["dormant"] + ent["retirees"]
+    v["enterprise_retirees"] = ent["retirees"]
+    v["public_insured"] = e * (pub["contributors"] + pub["retirees"])
+    v["public_retirees"] = pub["retirees"]
+    v["public_members"] = pub["contributors"] + pub["dormant"] + pub["retirees"]
+    v["covered_60_plus"] = ent["old_members"] + ent["old_retirees"] + pub["old_members"] + pub["old_retirees"]
+    v["wage_bill"] = v["contributors"] * ctx.contribution_base
     with np.errstate(invalid="ignore", divide="ignore"):
-        average_pension = roll / v["retirees"] / 12.0
-        derived = {
-            "insured": (v["contributors"] + v["dormant"] + v["retirees"], "persons", "contributors + dormant + retirees"),
-            "current_balance": (v["contributions"] - v["benefits"], "yuan", "contributions - benefits (the fund gap before subsidies)"),
-            "average_pension": (average_pension, "yuan/month", "average pension in payment at year end"),
-            "average_new_pension": (column(L.NEW_PENSIONS) / v["new_retirees"] / 12.0, "yuan/month", "average first pension of new retirees"),
-            "replacement_rate": (average_pension * 12.0 / econ.wage[None, :], "1", "average pension / average wage"),
-            "dependency_ratio": (v["retirees"] / v["contributors"], "1", "retirees / contributors"),
-            "fund_ratio": (v["balance"] / v["expenditure"], "1", "balance / expenditure (years of spending)"),
-            "payg_cost_rate": (v["expenditure"] / wage_bill, "1", "expenditure / contribution base of contributors"),
-            "wage_bill": (wage_bill, "yuan", "contribution base of contributors (contributors x wage x base ratio)"),
-        }
-    return res | derived
+        v["average_pension"] = v["pension_roll"] / v["retirees"] / 12.0
+        v["enterprise_average_pension"] = ent["pension_roll"] / ent["retirees"] / 12.0
+        v["average_new_pension"] = v["new_pensions"] / v["new_retirees"] / 12.0
+        v["replacement_rate"] = v["average_pension"] * 12.0 / ctx.wage
+        v["dependency_ratio"] = v["retirees"] / v["contributors"]
+    for internal in ("pension_roll", "new_pensions", "old_members", "old_retirees"):
+        del v[internal]
+    return scheme_dataset(SCHEME, ctx.years, v, ctx.draws), FundTerms(inp.balance0, inp.subsidy_mode)

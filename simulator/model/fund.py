@@ -1,80 +1,135 @@
-"""Fund accounts shared by the residents pension, unemployment and work-injury schemes.
+"""The fund ledger of every scheme: interest, subsidy modes, balance and the indicators derived from it.
 
-Per projected year t (arrays ``[draw, year]``, yuan)::
+A scheme gives its cash-flow lines (yuan, [draw, year]) and its :class:`FundTerms`; per projected
+year t, with r the fund return and B the balance at year end::
 
     expenditure[t] = benefits + other_outgo + transfers_out
     interest[t]    = r[t] x (B[t-1] + (contributions + subsidy + transfers_in - expenditure) / 2)
     revenue[t]     = contributions + subsidy + interest + transfers_in
     B[t]           = B[t-1] + revenue[t] - expenditure[t]
 
-(interest on the mid-year balance: the year's other flows arrive evenly through the year).
-:func:`fund_indicators` turns the lines into the indicators every scheme reports, from the base
-year on: the base year holds the opening balance and NaN for the flows it does not project.
+Interest is earned on the mid-year balance: every flow of the year, the subsidy included, arrives
+evenly through the year. The subsidy follows the scheme's mode:
+
+    path               the scheme's own ``subsidy`` line (a sourced path, or what its rules give)
+    cover_deficit      max(0, benefits - contributions)
+    keep_nonnegative   just enough for B[t] >= 0:  with n = contributions + transfers_in - expenditure,
+                       B[t] = B[t-1] (1 + r) + (n + subsidy)(1 + r/2), so
+                       subsidy = max(0, -(B[t-1] (1 + r) / (1 + r/2) + n))
+
+Indicators: current balance = contributions - benefits (the gap before subsidies, interest and
+transfers), fund ratio = balance / expenditure, subsidy needed = max(0, -balance), PAYG cost rate =
+expenditure / wage bill; over the horizon the depletion year and the actuarial balance.
+The base year holds the opening balance and NaN for the flows it does not project.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import xarray as xr
 
-Indicators = dict[str, tuple[np.ndarray, str, str]]
+from simulator.dims import DRAW, YEAR
+from simulator.model.labels import with_base
+from simulator.variables import attrs
 
-LINES = {
-    "contributions": "contributions collected",
-    "subsidy": "fiscal subsidies",
-    "transfers_in": "transfers in from other funds",
-    "benefits": "benefits paid",
-    "other_outgo": "other expenditure",
-    "transfers_out": "transfers out to other funds",
-}
+SUBSIDY_MODES = ("path", "cover_deficit", "keep_nonnegative")
+PATH, COVER_DEFICIT, KEEP_NONNEGATIVE = range(3)
 
 
-def roll_forward(balance0: float | np.ndarray, rate: np.ndarray, lines: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """``interest``, ``revenue``, ``expenditure``, ``balance`` [draw, T] from the six ``LINES`` [draw, T]
-    and the return ``rate`` [T]; ``balance0`` is the opening balance (scalar or [draw])."""
-    c, s, t_in = lines["contributions"], lines["subsidy"], lines["transfers_in"]
-    expenditure = lines["benefits"] + lines["other_outgo"] + lines["transfers_out"]
-    interest = np.zeros_like(c)
-    revenue = np.zeros_like(c)
-    balance = np.zeros_like(c)
-    previous = np.broadcast_to(np.asarray(balance0, dtype=float), c.shape[:1])
-    for t in range(c.shape[1]):
-        interest[:, t] = rate[t] * (previous + 0.5 * (c[:, t] + s[:, t] + t_in[:, t] - expenditure[:, t]))
-        revenue[:, t] = c[:, t] + s[:, t] + interest[:, t] + t_in[:, t]
+@dataclass(frozen=True)
+class FundTerms:
+    """Opening balance (yuan) and subsidy mode (index into :data:`SUBSIDY_MODES`), each [D or 1]."""
+
+    balance0: np.ndarray
+    subsidy_mode: np.ndarray
+
+
+def roll_forward(
+    balance0: np.ndarray, rate: np.ndarray, lines: dict[str, np.ndarray], mode: np.ndarray | int = PATH
+) -> dict[str, np.ndarray]:
+    """``subsidy``, ``interest``, ``revenue``, ``expenditure``, ``balance`` [D, T] from the lines
+    ``contributions, subsidy, transfers_in, benefits, other_outgo, transfers_out`` [D or 1, T], the
+    return ``rate`` [D or 1, T] or [T], the opening balance [D or 1] and the subsidy mode [D or 1]."""
+    c, t_in, b = lines["contributions"], lines["transfers_in"], lines["benefits"]
+    shape = np.broadcast_shapes(*(np.shape(v) for v in lines.values()), np.shape(rate), np.shape(balance0) + (1,))
+    rate = np.broadcast_to(rate, shape)
+    expenditure = np.broadcast_to(b + lines["other_outgo"] + lines["transfers_out"], shape)
+    mode = np.broadcast_to(np.asarray(mode), shape[:1])
+    subsidy = np.array(np.broadcast_to(lines["subsidy"], shape), dtype=float)
+    interest, revenue, balance = (np.zeros(shape) for _ in range(3))
+    previous = np.broadcast_to(np.asarray(balance0, dtype=float), shape[:1])
+    net = np.broadcast_to(c + t_in, shape) - expenditure  # contributions + transfers in - expenditure
+    deficit = np.maximum(np.broadcast_to(b - c, shape), 0.0)
+    for t in range(shape[1]):
+        r = rate[:, t]
+        keep = np.maximum(-(previous * (1.0 + r) / (1.0 + 0.5 * r) + net[:, t]), 0.0)
+        subsidy[:, t] = np.where(mode == COVER_DEFICIT, deficit[:, t], np.where(mode == KEEP_NONNEGATIVE, keep, subsidy[:, t]))
+        s = subsidy[:, t]
+        interest[:, t] = r * (previous + 0.5 * (c[..., t] + s + t_in[..., t] - expenditure[:, t]))
+        revenue[:, t] = c[..., t] + s + interest[:, t] + t_in[..., t]
         balance[:, t] = previous + revenue[:, t] - expenditure[:, t]
         previous = balance[:, t]
-    return {"interest": interest, "revenue": revenue, "expenditure": expenditure, "balance": balance}
+    return {"subsidy": subsidy, "interest": interest, "revenue": revenue, "expenditure": expenditure, "balance": balance}
 
 
-def with_base(projected: np.ndarray, base: float | np.ndarray = np.nan) -> np.ndarray:
-    """[draw, T] projected values -> [draw, 1 + T] with ``base`` in front (the base year)."""
-    head = np.broadcast_to(np.asarray(base, dtype=float), projected.shape[:1])[:, None]
-    return np.concatenate([head, projected], axis=1)
-
-
-def fund_indicators(
-    balance0: float, rate: np.ndarray, lines: dict[str, np.ndarray], notes: dict[str, str] | None = None
-) -> Indicators:
-    """The fund lines, interest, revenue, expenditure, balance, current balance, fund ratio and the
-    subsidy needed, over base year + projected years. ``notes`` replace the default long names of lines."""
-    money = dict(lines) | roll_forward(balance0, rate, lines)
-    names = (
-        LINES
-        | {
-            "interest": "return on the mid-year fund balance",
-            "revenue": "contributions + subsidy + interest + transfers in",
-            "expenditure": "benefits + other outgo + transfers out",
-        }
-        | (notes or {})
-    )
-    out: Indicators = {k: (with_base(v), "yuan", names[k]) for k, v in money.items() if k != "balance"}
-    balance = with_base(money["balance"], balance0)
-    out["balance"] = (balance, "yuan", "fund balance at year end")
-    out["current_balance"] = (with_base(lines["contributions"] - lines["benefits"]), "yuan", "contributions - benefits")
+def ledger(ds: xr.Dataset, terms: FundTerms, rate: np.ndarray) -> xr.Dataset:
+    """``ds`` (one scheme over (draw, year), base year first) with its fund: the roll-forward of its
+    lines from the opening balance at ``rate`` [D or 1, Y], and the ledger's indicators."""
+    scheme = ds.attrs.get("scheme", "")
+    lines = {name: ds[name].values[:, 1:] for name in ("contributions", "subsidy", "transfers_in", "benefits", "other_outgo", "transfers_out")}
+    money = roll_forward(terms.balance0, np.asarray(rate)[..., 1:], lines, terms.subsidy_mode)
+    base = np.broadcast_to(np.asarray(terms.balance0, dtype=float), (ds.sizes[DRAW],))
+    values = {name: with_base(v) for name, v in money.items() if name != "balance"}
+    values["balance"] = with_base(money["balance"], base)
+    values["current_balance"] = with_base(lines["contributions"] - lines["benefits"])
+    values["subsidy_needed"] = with_base(np.maximum(-money["balance"], 0.0))
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["fund_ratio"] = (balance / out["expenditure"][0], "1", "balance / expenditure (years of spending)")
-    out["subsidy_needed"] = (
-        with_base(np.maximum(-money["balance"], 0.0)),
-        "yuan",
-        "extra subsidy that would keep the year-end balance >= 0",
-    )
-    return out
+        values["fund_ratio"] = values["balance"] / values["expenditure"]
+        if "wage_bill" in ds:
+            values["payg_cost_rate"] = values["expenditure"] / ds["wage_bill"].values
+    shape = (ds.sizes[DRAW], ds.sizes[YEAR])
+    return ds.assign({name: ((DRAW, YEAR), np.broadcast_to(v, shape), attrs(name, (scheme,))) for name, v in values.items()})
+
+
+def depletion_year(balance: xr.DataArray) -> xr.DataArray:
+    """First year whose year-end balance is negative (NaN if none)."""
+    first = balance[YEAR].where(balance < 0).min(YEAR)
+    return first.assign_attrs(attrs("depletion_year"))
+
+
+def actuarial_balance(ds: xr.Dataset, discount: np.ndarray) -> xr.DataArray:
+    """(balance at base year + PV(contributions + transfers in - expenditure)) / PV(wage bill), over the
+    projected years, discounted at ``discount`` [D or 1, Y] (the fund return, from the base year); NaN
+    for a scheme without a wage bill (the residents pension)."""
+    years = ds[YEAR]
+    factor = np.cumprod(1.0 / (1.0 + np.atleast_2d(discount)), axis=-1)
+    factor = xr.DataArray(np.broadcast_to(factor, (ds.sizes[DRAW], factor.shape[-1])), dims=(DRAW, YEAR))
+    projected = years > years[0]
+    income = (ds["contributions"] + ds["transfers_in"] - ds["expenditure"]).where(projected, 0.0)
+    payroll = ds["wage_bill"].where(projected, 0.0)
+    base = (payroll * factor).sum(YEAR)
+    value = (ds["balance"].isel({YEAR: 0}) + (income * factor).sum(YEAR)) / base.where(base > 0)
+    return value.assign_attrs(attrs("actuarial_balance"))
+
+
+def period_actuarial_balance(ds: xr.Dataset, rate: np.ndarray, first: int, length: int) -> xr.DataArray:
+    """Actuarial balance over the ``length`` years from ``first`` (valued at the end of ``first - 1``)::
+
+        (B[first-1] + sum_t v_t (contributions + transfers in - expenditure)_t) / sum_t v_t wage bill_t,
+        v_t = prod_(k = first..t) 1 / (1 + r_k)
+
+    ``ds`` over (draw, scheme, year) or (scheme, year), ``rate`` [D or 1, Y] the fund return; NaN
+    when the period runs past the horizon or the scheme has no wage bill."""
+    years = ds[YEAR].values
+    if first - 1 < years[0] or first + length - 1 > years[-1]:
+        return xr.full_like(ds["balance"].isel({YEAR: 0}, drop=True), np.nan).assign_attrs(attrs("actuarial_balance"))
+    period = (years >= first) & (years < first + length)
+    factor = np.cumprod(np.where(period, 1.0 / (1.0 + np.atleast_2d(rate)), 1.0), axis=-1) * period
+    dims = (DRAW, YEAR) if DRAW in ds.dims else (YEAR,)
+    v = xr.DataArray(factor if DRAW in ds.dims else factor[0], dims=dims, coords={YEAR: years})
+    income = (ds["contributions"] + ds["transfers_in"] - ds["expenditure"]).fillna(0.0)
+    payroll = (ds["wage_bill"] * v).sum(YEAR)
+    value = (ds["balance"].sel({YEAR: first - 1}) + (income * v).sum(YEAR)) / payroll.where(payroll > 0)
+    return value.assign_attrs(attrs("actuarial_balance"))

@@ -89,19 +89,25 @@ def cohort_retirement(
     early_months: int = 0,
     late_share: float = 0.0,
     late_months: int = 0,
+    special_share: float = 0.0,
+    special_months: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Share of each birth-year cohort that has reached its claim age by the end of each year,
     and the mean claim age (years) of those reaching it during the year.
 
     Births are spread evenly over the 12 months. A share ``early_share`` claims
     ``early_months`` before the statutory age (never below the old age, only when the reform
-    is on) and ``late_share`` claims ``late_months`` after it (reform only).
+    is on) and ``late_share`` claims ``late_months`` after it (reform only). A share
+    ``special_share`` retires ``special_months`` before the old age under the special rules
+    (arduous or hazardous jobs, illness: 国发〔1978〕104号; kept by the 2024 reform), reform or not.
     Returns ``reached[c, y]`` and ``mean_age[c, y]`` (NaN where nobody reaches it in y).
     """
     births = month_index(np.asarray(birth_years)[:, None], np.arange(1, 13)[None, :])  # (C, 12)
     statutory = retirement_age_months(policy, group, births)
     old = 12 * policy.groups[group].old_age
-    variants = [(1.0 - early_share - late_share, statutory)]
+    variants = [(1.0 - early_share - late_share - special_share, statutory)]
+    if special_share > 0:
+        variants.append((special_share, np.full_like(statutory, old - special_months)))
     if policy.reform:
         variants += [
             (early_share, np.maximum(statutory - min(early_months, policy.flexible.max_early_months), old)),

@@ -13,6 +13,7 @@ uprating rule, the value in force at the end of that year grows each year by
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,25 +26,32 @@ def annual(
     wage_growth: np.ndarray | None = None,
     inflation: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One value per year of ``years`` (consecutive); growth arrays are aligned with ``years``."""
+    """One value per year of ``years`` (consecutive): ``[Y]``, or ``[D, Y]`` when the growth arrays
+    used by the parameter's uprating rule carry a leading draw axis (``[D, Y]``, aligned with ``years``)."""
     years = np.asarray(years, dtype=np.int64)
-    out = np.array([_year_mean(param, int(y)) for y in years])
+    out = _year_means(param, tuple(int(y) for y in years)).copy()
     rule = param.uprating
     if rule is None:
         return out
-    last_year = param.values[-1][0].year
-    growth = np.full(len(years), rule.fixed)
+    growth = np.asarray(rule.fixed, dtype=float)
     for share, series, name in ((rule.wage, wage_growth, "wage growth"), (rule.prices, inflation, "inflation")):
         if share:
             if series is None:
                 raise ValueError(f"uprating uses {name}, which the model did not provide")
             growth = growth + share * np.asarray(series, dtype=float)
-    level = param.values[-1][1]
-    for i, y in enumerate(years):
-        if y > last_year:
-            level *= 1.0 + growth[i]
-            out[i] = level
+    later = years > param.values[-1][0].year
+    growth = np.broadcast_to(growth, np.broadcast_shapes(growth.shape, years.shape))
+    out = np.broadcast_to(out, growth.shape).copy()
+    if later.any():
+        factors = np.concatenate([np.full((*growth.shape[:-1], 1), param.values[-1][1]), 1.0 + growth[..., later]], axis=-1)
+        out[..., later] = np.multiply.accumulate(factors, axis=-1)[..., 1:]  # v_last x (1 + g) x ..., in year order
     return out
+
+
+@lru_cache(maxsize=4096)
+def _year_means(param: Dated, years: tuple[int, ...]) -> np.ndarray:
+    """The value of each year before uprating (kept: a run of many blocks of draws asks again)."""
+    return np.array([_year_mean(param, y) for y in years])
 
 
 def _year_mean(param: Dated, year: int) -> float:
@@ -74,7 +82,7 @@ def rate_then_rule(
     years = np.asarray(years, dtype=np.int64)
     out = annual(rates, years)
     later = years > rates.values[-1][0].year
-    after = np.full(len(years), rule.fixed)
+    after = np.asarray(rule.fixed, dtype=float)
     if rule.wage:
         after = after + rule.wage * np.asarray(wage_growth, dtype=float)
     if rule.prices:
@@ -87,3 +95,19 @@ def path_from(param: Dated, start: dt.date, value: float, years: np.ndarray | ra
     ``start`` are replaced by that one point (e.g. coverage from the base year's implied level)."""
     later = tuple((d, v) for d, v in param.values if d > start)
     return annual(param.model_copy(update={"values": ((start, value), *later)}), years)
+
+
+def shifted(param: Dated, years: np.ndarray, values: np.ndarray, first: int) -> Dated:
+    """``param`` following the yearly path ``values`` [Y] (aligned with ``years``, e.g. its own
+    :func:`annual` values with a change) from year ``first`` on, and its own dated values before:
+    new points on 1 January (``step``) or 1 July (``linear``, anchored on the value of the year before)
+    of each year from ``first``, no uprating (``values`` run to the last year). :func:`annual` of the
+    result gives ``values`` from ``first`` on and, where ``values`` are ``param``'s own before ``first``,
+    ``param``'s values before."""
+    years = np.asarray(years, dtype=np.int64)
+    linear = param.interpolation == "linear"
+    day = (7, 1) if linear else (1, 1)
+    cut = dt.date(first - 1, *day) if linear else dt.date(first, 1, 1)
+    points = [(d, v) for d, v in param.values if d < cut]
+    points += [(dt.date(int(y), *day), float(v)) for y, v in zip(years, values) if y >= (first - 1 if linear else first)]
+    return param.model_copy(update={"values": tuple(points), "uprating": None})

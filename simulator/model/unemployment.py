@@ -5,7 +5,8 @@ Per draw d and year y (persons and yuan; stocks at year end, flows on them):
     insured         N[y] = coverage[y] x urban employment below the statutory retirement age
     contributors    = insured
     contributions   rate[y] x base[y] x N[y]           (base = employee base ratio x average wage)
-    claimants       inflow_rate[y] x take_up[y] x N[y], split by potential duration P (months):
+    claimants       inflow_rate[y] x take_up[y] x claims factor[d, y] x N[y] (the factor: 1, or the
+                    draw's unemployment shock, see the context), split by potential duration P (months):
                     entitlement E by contribution years (12 / 18 / 24 months), cut at the months d
                     left to the statutory retirement age, or, once the 2024 rule is in force (the
                     benefit would still run on its effective date), extended to it when it would
@@ -18,22 +19,28 @@ Per draw d and year y (persons and yuan; stocks at year end, flows on them):
                     + skills subsidies (claim rate x N x amount)
 
 Claimants are spread over ages in proportion to the insured and over birth and claim months evenly.
-The base-year stock of recipients is the steady state of the base year's claimants.
+The base-year stock of recipients is the steady state of the base year's claimants (the draws share
+the base year).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import xarray as xr
 
-from simulator.model.fund import fund_indicators, with_base
+from simulator.dims import AGES, GROUPS, SEX_OF_GROUP
+from simulator.model.context import Context
+from simulator.model.fund import PATH, FundTerms
 from simulator.model.kernels import unemployment as K
+from simulator.model.labels import scheme_dataset, with_base
 from simulator.model.retirement import month_index, retirement_age_months
-from simulator.model.scheme_inputs import AGES, blocks, common, covered
+from simulator.model.schemes import covered, over_draws, require
 from simulator.model.timeline import annual
-from simulator.scenario.schema import GROUPS, Scenario
+from simulator.scenario.schema import Scenario
 
-Indicators = dict[str, tuple[np.ndarray, str, str]]
+SCHEME = "unemployment"
 
 
 def potential_duration(
@@ -58,9 +65,43 @@ def entitlements(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     return np.array(months), shares / shares.sum()
 
 
-def duration_mix(scenario: Scenario, years: np.ndarray, insured: np.ndarray) -> np.ndarray:
-    """mix[y, r]: share of year y's claimants with a potential duration of r + 1 months, from the
-    insured by sex and age ``insured[y, s, a]``, birth and claim months even over the year."""
+@dataclass(frozen=True)
+class DurationTable:
+    """Claims by potential duration, per insured person of a (year, sex, age) cell, for the years of a
+    run (women split F55 / F50 by ``f55_share``):
+
+    a cell is *far* from retirement when each of its claimants, whatever the group, birth and claim
+    month, gets the full entitlement: its row is ``full`` (counts over the 12 x 12 birth and claim
+    months, weighted by the entitlement shares) and ``far`` [Y, sex, A] holds 1. The other cells with
+    claims (ages near a retirement age) are listed per year: ``rows[y, j]`` [Y, M, n] for the cells
+    ``(sex[y, j], age[y, j])`` [Y, M] (padded with empty rows)."""
+
+    far: np.ndarray
+    full: np.ndarray
+    sex: np.ndarray
+    age: np.ndarray
+    rows: np.ndarray
+
+
+_TABLES: dict[str, DurationTable] = {}
+
+
+def duration_table(scenario: Scenario, years: np.ndarray) -> DurationTable:
+    """:func:`make_duration_table`, kept for the scenario parts it reads (a run of many blocks of draws
+    builds it once)."""
+    parts = (scenario.policy.retirement, scenario.policy.unemployment, scenario.employee_pension.f55_share)
+    key = "|".join(p.model_dump_json() for p in parts) + repr(scenario.unemployment.claimant_years) + repr(list(years))
+    if key not in _TABLES:
+        if len(_TABLES) >= 8:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = make_duration_table(scenario, years)
+    return _TABLES[key]
+
+
+def make_duration_table(scenario: Scenario, years: np.ndarray) -> DurationTable:
+    """The claims of each (year, sex, age) cell by potential duration r + 1 months (r = 0..n-1), birth
+    and claim months even over the year: counts of the 144 (birth, claim) month pairs whose potential
+    duration is r + 1, weighted by the entitlement shares and, for women, the F55 / F50 split."""
     months, shares = entitlements(scenario)
     policy = scenario.policy.retirement
     n = int(months.max()) + 12
@@ -70,19 +111,44 @@ def duration_mix(scenario: Scenario, years: np.ndarray, insured: np.ndarray) -> 
     ages = AGES[None, :, None, None]
     birth_month = np.arange(1, 13)[None, None, :, None]
     claim_month = np.arange(1, 13)[None, None, None, :]
-    mix = np.zeros((len(years), n))
+    counts = np.zeros((len(years), 2, len(AGES), n))
+    cell = np.arange(len(AGES))[:, None, None] * n  # flat (age, duration) index of each age's row
     for i, year in enumerate(years):
         born = month_index(year - ages, birth_month)  # (1, A, 12, 1)
         claim = month_index(year, claim_month)  # (1, 1, 1, 12)
-        weights = np.stack([insured[i, 0], f55[i] * insured[i, 1], (1.0 - f55[i]) * insured[i, 1]])
         for g, group in enumerate(GROUPS):
-            left = born + retirement_age_months(policy, group, born) - claim  # (1, A, 12, 12)
-            w = np.broadcast_to(weights[g][None, :, None, None], left.shape) * (left > 0)
+            left = (born + retirement_age_months(policy, group, born) - claim)[0]  # (A, 12, 12)
+            weight = (1.0, f55[i], 1.0 - f55[i])[g]
             for e, share in zip(months, shares):
-                p = potential_duration(left, e, claim + e - 1 >= effective)
-                ok = (p >= 1) & (w > 0)
-                mix[i] += share * np.bincount(np.minimum(p[ok], n) - 1, weights=w[ok], minlength=n)
-    total = mix.sum(axis=1, keepdims=True)
+                p = potential_duration(left, e, (claim + e - 1 >= effective)[0])
+                ok = (left > 0) & (p >= 1)
+                found = np.bincount((cell + np.minimum(p, n) - 1)[ok], minlength=len(AGES) * n)
+                counts[i, SEX_OF_GROUP[g]] += weight * share * found.reshape(len(AGES), n)
+    full = np.zeros(n)
+    np.add.at(full, months - 1, 144.0 * shares)
+    far = np.all(np.abs(counts - full) <= 1e-12 * full.sum(), axis=-1)
+    near = ~far & (counts.sum(axis=-1) > 0)
+    width = max(int(near.sum(axis=(1, 2)).max()), 1)
+    sex, age = np.zeros((len(years), width), dtype=np.int64), np.zeros((len(years), width), dtype=np.int64)
+    rows = np.zeros((len(years), width, n))
+    for i in range(len(years)):
+        s, a = np.nonzero(near[i])
+        sex[i, : len(s)], age[i, : len(s)], rows[i, : len(s)] = s, a, counts[i, s, a]
+    return DurationTable(far.astype(float), full, sex, age, rows)
+
+
+def duration_mix(scenario: Scenario, years: np.ndarray, insured: np.ndarray, table: DurationTable | None = None) -> np.ndarray:
+    """mix[..., y, r]: share of year y's claimants with a potential duration of r + 1 months, from the
+    insured by sex and age ``insured[..., y, s, a]``, claims in proportion to them::
+
+        mix[y, r] = sum_(s, a) N[y, s, a] C[y, s, a, r] / sum_(s, a, r) (...)
+
+    with C the :func:`duration_table` (the rows far from retirement, all equal, added up once)."""
+    table = table or duration_table(scenario, years)
+    mix = (insured * table.far).sum(axis=(-2, -1))[..., None] * table.full
+    near = insured[..., np.arange(len(years))[:, None], table.sex, table.age]  # [..., Y, M]
+    mix += np.einsum("...ym,ymr->...yr", near, table.rows)
+    total = mix.sum(axis=-1, keepdims=True)
     return np.divide(mix, total, out=np.zeros_like(mix), where=total > 0)
 
 
@@ -106,80 +172,54 @@ def steady_state(claims: float, mix: np.ndarray, reemployment: float, impl: str 
     return end[0]
 
 
-def indicators(
-    scenario: Scenario, demography: xr.Dataset, employee: dict[str, np.ndarray], impl: str = "numba"
-) -> Indicators:
-    """Unemployment-insurance indicators ``name: (values[draw, year], units, long name)`` (module docstring)."""
-    ui, pol = blocks(scenario, "unemployment")
-    c = common(scenario, demography, employee)
-    years, econ, D = c.years, c.econ, c.draws
-    growth = c.growth
-    below, insured = covered(scenario, employee, ui.coverage, c)
-    contributions = annual(pol.rate, years) * c.base_wage * insured  # [D, Y], the base year too (for refunds)
+@over_draws
+def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = "numba") -> tuple[xr.Dataset, FundTerms]:
+    """The scheme's people and cash flows over (draw, year), base year first, and its fund terms
+    (called with one scenario per draw or one for all draws: :func:`simulator.model.schemes.over_draws`)."""
+    ui, pol = require(scenario, SCHEME)
+    years, D, growth = ctx.years, ctx.draws, ctx.growth
+    below, insured = covered(ctx, ui.coverage)
+    contributions = annual(pol.rate, years) * ctx.contribution_base * insured  # [D, Y], the base year too (for refunds)
 
-    claim_rate = annual(ui.inflow_rate, years) * annual(ui.take_up, years)
-    mix = duration_mix(scenario, years, below)
+    claim_rate = annual(ui.inflow_rate, years) * annual(ui.take_up, years) * ctx.claims_factor
+    mix = duration_mix(scenario, years, below)  # [D or 1, Y, N]
     claimants = claim_rate * insured
     reemployment = annual(ui.reemployment_rate, years)
-    stock0 = steady_state(claimants[0, 0], mix[0], reemployment[0], impl)
-    out, _ = run_kernel(stock0, claimants[:, 1:, None] * mix[None, 1:], reemployment[None, 1:], D, impl)
+    stock0 = steady_state(claimants[0, 0], mix[0, 0], reemployment[0], impl)
+    out, _ = run_kernel(stock0, claimants[:, 1:, None] * mix[:, 1:], reemployment[None, 1:], D, impl)
     months = out[..., K.MONTHS]
 
     benefit = annual(ui.benefit_ratio, years) * annual(ui.minimum_wage, years, **growth)
     medical_rate = annual(ui.medical_contribution, years, **growth)
-    paid = months * benefit[None, 1:]
-    medical = months * medical_rate[None, 1:]
+    paid = months * np.atleast_2d(benefit)[:, 1:]
+    medical = months * np.atleast_2d(medical_rate)[:, 1:]
     refunds = annual(ui.stabilisation_refund, years)[None, 1:] * contributions[:, :-1]
     skills = annual(ui.skills_subsidy.claim_rate, years) * insured * annual(ui.skills_subsidy.amount, years, **growth)
     zero = np.zeros_like(paid)
-    lines = {
+    flows = {
         "contributions": contributions[:, 1:],
         "subsidy": zero,
         "transfers_in": zero,
         "benefits": paid + medical,
         "other_outgo": refunds + skills[:, 1:],
         "transfers_out": zero,
+        "claimants": out[..., K.CLAIMANTS],
+        "recipients": months / 12.0,
+        "benefit_months": months,
+        "reemployed": out[..., K.REEMPLOYED],
+        "exhausted": out[..., K.EXHAUSTED],
+        "unemployment_benefits": paid,
+        "medical_contributions": medical,
+        "stabilisation_refunds": refunds,
+        "skills_subsidies": skills[:, 1:],
     }
-    notes = {
-        "benefits": "unemployment benefits + medical-insurance contributions for recipients",
-        "other_outgo": "job-stabilisation refunds + skills subsidies",
-        "subsidy": "none",
-        "transfers_in": "none",
-        "transfers_out": "none",
+    v = {name: with_base(value) for name, value in flows.items()}
+    v |= {
+        "insured": insured,
+        "contributors": insured.copy(),
+        "beneficiaries": with_base(out[..., K.RECIPIENTS], stock0.sum()),
+        "monthly_benefit": benefit,
+        "wage_bill": insured * ctx.contribution_base,
     }
-    res = fund_indicators(ui.initial.balance, econ.fund_return[1:], lines, notes)
-    recipients = with_base(out[..., K.RECIPIENTS], stock0.sum())
-    res |= {
-        "insured": (insured, "persons", "insured at year end: coverage x urban employment below retirement age"),
-        "contributors": (insured.copy(), "persons", "contributors (= insured)"),
-        "beneficiaries": (recipients, "persons", "benefit recipients at year end"),
-        "benefit": (
-            np.broadcast_to(benefit, insured.shape).copy(),
-            "yuan/month",
-            "unemployment benefit: ratio x minimum wage",
-        ),
-        "wage_bill": (insured * c.base_wage, "yuan", "contribution base of the insured (insured x base)"),
-    }
-    flows = {
-        "claimants": (out[..., K.CLAIMANTS], "persons", "new benefit claims in the year"),
-        "recipients": (months / 12.0, "persons", "average number of recipients in the year (recipient-months / 12)"),
-        "benefit_months": (months, "1", "recipient-months paid in the year"),
-        "reemployed": (out[..., K.REEMPLOYED], "persons", "recipients who found work"),
-        "exhausted": (
-            out[..., K.EXHAUSTED],
-            "persons",
-            "recipients whose benefit ran out or who reached retirement age",
-        ),
-        "unemployment_benefits": (paid, "yuan", "unemployment benefits paid"),
-        "medical_contributions": (medical, "yuan", "medical-insurance contributions paid for recipients"),
-        "stabilisation_refunds": (refunds, "yuan", "job-stabilisation refunds to employers"),
-        "skills_subsidies": (skills[:, 1:], "yuan", "skills-upgrading subsidies"),
-    }
-    res |= {name: (with_base(v), unit, long) for name, (v, unit, long) in flows.items()}
-    with np.errstate(invalid="ignore", divide="ignore"):
-        res["payg_cost_rate"] = (
-            res["expenditure"][0] / res["wage_bill"][0],
-            "1",
-            "expenditure / contribution base of the insured",
-        )
-    return res
+    terms = FundTerms(np.array([float(ui.initial.balance)]), np.array([PATH]))
+    return scheme_dataset(SCHEME, years, v, D), terms

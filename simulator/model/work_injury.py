@@ -20,7 +20,8 @@ Per draw d and year y (persons and yuan; stocks at year end, flows on them; w = 
 Allowances and survivor pensions are indexed each January (``indexation``); the stocks survive
 with the population's mortality (grades 1-4: ``disabled_mortality`` times it) in the kernel
 :mod:`simulator.model.kernels.work_injury`. Base-year stocks: those that ``history_years`` years
-of the base year's injuries (base-year wage, survival and retirement ages, no indexation) leave.
+of the base year's injuries (base-year wage, survival and retirement ages, no indexation) leave
+(the draws share the base year).
 """
 
 from __future__ import annotations
@@ -28,14 +29,16 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from simulator.model.fund import fund_indicators, with_base
+from simulator.model.context import Context
+from simulator.model.fund import PATH, FundTerms
 from simulator.model.kernels import work_injury as K
-from simulator.model.scheme_inputs import blocks, common, covered, retirement_hazard
+from simulator.model.labels import scheme_dataset, with_base
+from simulator.model.schemes import covered, over_draws, require
 from simulator.model.timeline import annual, rate_then_rule
 from simulator.scenario.schema import Scenario
 from simulator.scenario.work_injury import LONG_TERM_GRADES
 
-Indicators = dict[str, tuple[np.ndarray, str, str]]
+SCHEME = "work_injury"
 SPOUSES = len(LONG_TERM_GRADES)  # the kernel layer of spouses, after grades 1-4
 
 
@@ -46,38 +49,34 @@ def run_kernel(inputs: dict[str, np.ndarray], draws: int, impl: str = "numba") -
     ends = (np.zeros((draws, *people0.shape)), np.zeros((draws, *people0.shape)), np.zeros((draws, 2)))
     kernel = K.work_injury_numba if impl == "numba" else K.work_injury_numpy
     kernel(
-        people0, inputs["pay0"], inputs["others0"], inputs["survival"], inputs["retire"], inputs["new"],
-        inputs["series"], inputs["factor"], inputs["retires"], out, *ends,
+        people0, inputs["pay0"], inputs["others0"], inputs["survival"], inputs["retire"], inputs["new_count"],
+        inputs["new_dist"], inputs["flip"], inputs["series"], inputs["factor"], inputs["retires"], out, *ends,
     )  # fmt: skip
     return (out, *ends)
 
 
-def indicators(
-    scenario: Scenario, demography: xr.Dataset, employee: dict[str, np.ndarray], impl: str = "numba"
-) -> Indicators:
-    """Work-injury indicators ``name: (values[draw, year], units, long name)`` (see the module docstring)."""
-    wi, pol = blocks(scenario, "work_injury")
-    c = common(scenario, demography, employee)
-    years, econ, D = c.years, c.econ, c.draws
-    growth = c.growth
-    below, insured = covered(scenario, employee, wi.coverage, c)
-    contributions = annual(wi.rate, years) * c.base_wage * insured
+@over_draws
+def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = "numba") -> tuple[xr.Dataset, FundTerms]:
+    """The scheme's people and cash flows over (draw, year), base year first, and its fund terms
+    (called with one scenario per draw or one for all draws: :func:`simulator.model.schemes.over_draws`)."""
+    wi, pol = require(scenario, SCHEME)
+    years, D, growth = ctx.years, ctx.draws, ctx.growth
+    below, insured = covered(ctx, wi.coverage)
+    contributions = annual(wi.rate, years) * ctx.contribution_base * insured
     injuries = annual(wi.incidence, years) * insured
     deaths = annual(wi.death_share, years) * injuries
-    wage_month = c.base_wage / 12.0
+    wage_month = ctx.contribution_base / 12.0  # [D or 1, Y]
     grade_share = np.array(list(wi.grade_shares.values()))
     months = np.array(list(pol.lump_sum_months.values()))
     lump_sums = injuries * (grade_share * months).sum() * wage_month
 
     # new long-term pensioners by layer, sex and age; payments per head
-    dist = below / below.sum(axis=(1, 2), keepdims=True)  # (Y, 2, A)
+    dist = below / below.sum(axis=(2, 3), keepdims=True)  # (D or 1, Y, 2, A)
     spouse_share = annual(wi.spouse_share, years)
     total_rate = spouse_share * pol.spouse_rate + wi.other_dependants * pol.other_dependant_rate
     cap = np.minimum(1.0, np.divide(pol.survivor_cap, total_rate, out=np.ones_like(total_rate), where=total_rate > 0))
-    new = np.zeros((D, len(years), K.LAYERS, 2, dist.shape[2]))
-    for layer, grade in enumerate(LONG_TERM_GRADES):
-        new[:, :, layer] = (wi.grade_shares[grade] * injuries)[:, :, None, None] * dist[None]
-    new[:, :, SPOUSES] = (spouse_share * deaths)[:, :, None, None] * dist[None, :, ::-1]  # spouse: other sex
+    new_count = np.stack([wi.grade_shares[grade] * injuries for grade in LONG_TERM_GRADES] + [spouse_share * deaths], axis=-1)
+    flip = np.array([0] * len(LONG_TERM_GRADES) + [1])  # spouses: the other sex
     series = np.zeros((D, len(years), K.N_SERIES))
     series[..., K.INDEXATION] = rate_then_rule(wi.indexation.increases, wi.indexation.then, years, **growth)
     series[..., K.NEW_OTHERS] = wi.other_dependants * deaths
@@ -88,80 +87,63 @@ def indicators(
     series[..., K.PAY + SPOUSES] = pol.spouse_rate * cap * wage_month * 12.0
     factor = np.array([wi.disabled_mortality] * len(LONG_TERM_GRADES) + [K.FACTOR_SPOUSE])
     retires = np.array([1.0] * len(LONG_TERM_GRADES) + [0.0])
-    retire = retirement_hazard(scenario, years)
+    retire = ctx.hazard_by_sex
 
-    # base-year stocks: history_years of the base year's flows, no indexation
+    # base-year stocks: history_years of the base year's flows (draw 0), no indexation
     n_hist = wi.initial.history_years
     history = {
-        "people0": np.zeros(new.shape[2:]), "pay0": np.zeros(new.shape[2:]), "others0": np.zeros(2),
-        "survival": np.repeat(c.survival[None, :1], n_hist, axis=1),
-        "retire": np.repeat(retire[None, :1], n_hist, axis=1),
-        "new": np.repeat(new[:1, :1], n_hist, axis=1), "series": np.repeat(series[:1, :1], n_hist, axis=1),
-        "factor": factor, "retires": retires,
+        "people0": np.zeros((K.LAYERS, *dist.shape[2:])), "pay0": np.zeros((K.LAYERS, *dist.shape[2:])),
+        "others0": np.zeros(2),
+        "survival": np.repeat(ctx.survival[:1, :1], n_hist, axis=1),
+        "retire": np.repeat(retire[:1, :1], n_hist, axis=1),
+        "new_count": np.repeat(new_count[:1, :1], n_hist, axis=1), "new_dist": np.repeat(dist[:1, :1], n_hist, axis=1),
+        "flip": flip, "series": np.repeat(series[:1, :1], n_hist, axis=1), "factor": factor, "retires": retires,
     }  # fmt: skip
     history["series"][..., K.INDEXATION] = 0.0
     _, people0, pay0, others0 = run_kernel(history, 1, impl)
     inputs = {
         "people0": people0[0], "pay0": pay0[0], "others0": others0[0],
-        "survival": c.survival[None, 1:], "retire": retire[None, 1:], "new": new[:, 1:], "series": series[:, 1:],
-        "factor": factor, "retires": retires,
+        "survival": ctx.survival[:, 1:], "retire": retire[:, 1:], "new_count": new_count[:, 1:],
+        "new_dist": dist[:, 1:], "flip": flip, "series": series[:, 1:], "factor": factor, "retires": retires,
     }  # fmt: skip
     out = run_kernel(inputs, D, impl)[0]
 
-    funeral = deaths[:, 1:] * pol.funeral_months * econ.wage[None, :-1] / 12.0
+    funeral = deaths[:, 1:] * pol.funeral_months * ctx.wage[:, :-1] / 12.0
     income = annual(pol.disposable_income, years, **growth)
-    death_grants = deaths[:, 1:] * pol.death_grant_multiple * income[None, :-1]
+    death_grants = deaths[:, 1:] * pol.death_grant_multiple * np.atleast_2d(income)[:, :-1]
     medical = injuries * annual(wi.medical_per_injury, years, **growth)
     benefit_lines = {
-        "disability_lump_sums": (lump_sums[:, 1:], "one-off disability subsidies, grades 1-10"),
-        "allowances": (out[..., K.ALLOWANCES], "disability allowances, grades 1-4"),
-        "survivor_pensions": (out[..., K.SURVIVOR_PENSIONS], "pensions of spouses and other dependants"),
-        "funeral_grants": (funeral, "funeral grants"),
-        "death_grants": (death_grants, "lump sums on death at work"),
-        "medical_costs": (medical[:, 1:], "medical and rehabilitation costs of injuries"),
+        "disability_lump_sums": lump_sums[:, 1:],
+        "allowances": out[..., K.ALLOWANCES],
+        "survivor_pensions": out[..., K.SURVIVOR_PENSIONS],
+        "funeral_grants": funeral,
+        "death_grants": death_grants,
+        "medical_costs": medical[:, 1:],
     }
     zero = np.zeros_like(funeral)
-    lines = {
+    flows = benefit_lines | {
         "contributions": contributions[:, 1:],
         "subsidy": zero,
         "transfers_in": zero,
-        "benefits": sum(v for v, _ in benefit_lines.values()),
+        "benefits": sum(benefit_lines.values()),
         "other_outgo": zero,
         "transfers_out": zero,
+        "new_injuries": injuries[:, 1:],
+        "injury_deaths": deaths[:, 1:],
+        "new_long_term": (new_count[:, 1:, :SPOUSES] * dist[:, 1:, None].sum(axis=(-2, -1))).sum(axis=-1),
+        "long_term_deaths": out[..., K.DEATHS],
+        "long_term_retired": out[..., K.RETIRED],
     }
-    notes = {"benefits": "lump sums + allowances + survivor pensions + funeral and death grants + medical"}
-    notes |= {k: "none" for k in ("subsidy", "transfers_in", "other_outgo", "transfers_out")}
-    res = fund_indicators(wi.initial.balance, econ.fund_return[1:], lines, notes)
+    v = {name: with_base(value) for name, value in flows.items()}
     long_term = with_base(out[..., K.LONG_TERM], people0[0, :SPOUSES].sum())
     survivors = with_base(out[..., K.SPOUSES] + out[..., K.OTHERS], people0[0, SPOUSES].sum() + others0[0, 0])
-    res |= {
-        "insured": (insured, "persons", "insured at year end: coverage x urban employment below retirement age"),
-        "contributors": (insured.copy(), "persons", "contributors (= insured; employers pay)"),
-        "wage_bill": (insured * c.base_wage, "yuan", "contribution base of the insured (insured x base)"),
-        "beneficiaries": (
-            long_term + survivors,
-            "persons",
-            "long-term beneficiaries at year end: grades 1-4 + survivors",
-        ),
-        "long_term_pensioners": (long_term, "persons", "disabled of grades 1-4 drawing an allowance at year end"),
-        "survivor_pensioners": (
-            survivors,
-            "persons",
-            "spouses and other dependants drawing a survivor pension at year end",
-        ),
+    v |= {
+        "insured": insured,
+        "contributors": insured.copy(),
+        "wage_bill": insured * ctx.contribution_base,
+        "beneficiaries": long_term + survivors,
+        "long_term_pensioners": long_term,
+        "survivor_pensioners": survivors,
     }
-    flows = {name: (v, "yuan", long) for name, (v, long) in benefit_lines.items()} | {
-        "new_injuries": (injuries[:, 1:], "persons", "recognised injuries in the year"),
-        "injury_deaths": (deaths[:, 1:], "persons", "deaths at work in the year"),
-        "new_long_term": (new[:, 1:, :SPOUSES].sum(axis=(2, 3, 4)), "persons", "new disabled of grades 1-4"),
-        "long_term_deaths": (out[..., K.DEATHS], "persons", "deaths among grades 1-4 drawing an allowance"),
-        "long_term_retired": (out[..., K.RETIRED], "persons", "grades 1-4 reaching retirement age (allowance ends)"),
-    }
-    res |= {name: (with_base(v), unit, long) for name, (v, unit, long) in flows.items()}
-    with np.errstate(invalid="ignore", divide="ignore"):
-        res["payg_cost_rate"] = (
-            res["expenditure"][0] / res["wage_bill"][0],
-            "1",
-            "expenditure / contribution base of the insured",
-        )
-    return res
+    terms = FundTerms(np.array([float(wi.initial.balance)]), np.array([PATH]))
+    return scheme_dataset(SCHEME, years, v, D), terms

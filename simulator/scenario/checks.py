@@ -52,6 +52,8 @@ def check_runnable(scenario: Scenario, raise_at: Raise) -> None:
         if value <= 0:
             raise_at(("labour", "urban_share"), f"urban share is 0 in {year} (expected a share above 0: the employee "
                      "pension's coverage is a share of urban employment)", _date_of(urban, year))
+    if demography.mortality.e0 is None:
+        return  # WPP 2024 rates: the projected rates are data, the regional level is bounded by the schema
     lo, hi = E0_RANGE
     for sex in ("male", "female"):
         points, gain = getattr(demography.mortality.e0, sex), getattr(demography.mortality.e0_gain, sex)

@@ -99,9 +99,39 @@ class BasePopulation(Strict):
         return self
 
 
+class RegionalLevel(Strict):
+    """The region's published life expectancy at birth minus the nation's (both sexes, same publication
+    and year): WPP's rates are scaled by one factor so that WPP's e0 of that year moves by this gap."""
+
+    year: int = Field(ge=1950, le=2100, description="year of the two life expectancies")
+    e0_gap: float = Field(ge=-5, le=5, description="regional minus national e0, years; within 5, which a factor of at most 2 on WPP's rates reaches in every year")
+    source: str
+    note: str | None = None
+
+
+class Wpp2024(Strict):
+    """UN WPP 2024 national death rates with their medium-variant improvement (docs/demography.md)."""
+
+    level: RegionalLevel | None = Field(None, description="absent: the national rates are used")
+    note: str | None = None
+
+
 class Mortality(Strict):
-    e0: BySex[LifeExpectancy] = Field(description="period life expectancy at birth, years, joined linearly")
-    e0_gain: BySex[Gain] = Field(description="years of e0 gained per year after the last e0 point")
+    """Either the WPP 2024 rates (``wpp2024``) or Brass life tables set by an e0 path (``e0``, ``e0_gain``)."""
+
+    wpp2024: Wpp2024 | None = None
+    e0: BySex[LifeExpectancy] | None = Field(None, description="period life expectancy at birth, years, joined linearly")
+    e0_gain: BySex[Gain] | None = Field(None, description="years of e0 gained per year after the last e0 point")
+
+    @model_validator(mode="after")
+    def _one_basis(self) -> Mortality:
+        brass = (self.e0 is not None, self.e0_gain is not None)
+        if self.wpp2024 is not None and any(brass):
+            raise ValueError("give wpp2024 or e0 and e0_gain, not both (expected one mortality basis)")
+        if self.wpp2024 is None and not all(brass):
+            missing = " and ".join(k for k, given in zip(("e0", "e0_gain"), brass) if not given)
+            raise ValueError(f"{missing} missing (expected wpp2024, or e0 and e0_gain for Brass life tables)")
+        return self
 
 
 class Fertility(Strict):

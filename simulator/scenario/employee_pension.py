@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from simulator.scenario.params import WHOLE, Amount, Growth, Rate, Strict, Uprating
 
@@ -55,6 +56,17 @@ class FlexibleShares(Strict):
         return late
 
 
+class SpecialEarly(Strict):
+    """Members who retire before the old statutory age under the special rules: arduous or hazardous
+    jobs and illness (国发〔1978〕104号: men at 55 and women at 45 instead of 60 and 50), rules the 2024
+    reform keeps."""
+
+    share: float = Field(ge=0, le=1, description="share of each cohort retiring early under the special rules")
+    months: int = Field(ge=0, le=120, description="how many months before the old statutory age")
+    source: str | None = None
+    note: str | None = None
+
+
 class ShortService(Strict):
     """Members who reach the statutory age short of the minimum contribution years."""
 
@@ -75,15 +87,67 @@ class ShortService(Strict):
 
 
 class Subsidy(Strict):
-    mode: Literal["path", "cover_deficit", "keep_nonnegative"] = "path"
-    path: Amount = Field(description="fiscal subsidy (yuan / year), used by mode: path")
+    """Fiscal subsidy to the enterprise fund: a path in yuan (``path``), a share of the enterprise
+    benefits (``share``), the current deficit (``cover_deficit``) or just enough to keep the balance
+    >= 0 (``keep_nonnegative``). The public-institution fund's deficit is covered by budgets in every
+    mode (see :class:`PublicInstitutions`)."""
+
+    mode: Literal["path", "share", "cover_deficit", "keep_nonnegative"] = "path"
+    path: Amount | None = Field(None, description="fiscal subsidy (yuan / year), used by mode: path")
+    share: Rate | None = Field(None, description="fiscal subsidy / enterprise benefits, used by mode: share")
+
+    @model_validator(mode="after")
+    def _one_for_the_mode(self) -> Subsidy:
+        needed = {"path": "path", "share": "share"}.get(self.mode)
+        for name in ("path", "share"):
+            if name == needed and getattr(self, name) is None:
+                raise ValueError(f"mode {self.mode} needs `{name}` (expected a dated value)")
+            if name != needed and getattr(self, name) is not None:
+                raise ValueError(f"`{name}` has no effect with mode {self.mode} (expected it only with mode {name})")
+        return self
 
 
 class Pooling(Strict):
-    """Pooling transfers: central adjustment fund 2018-07..2021, national pooling from 2022."""
+    """Pooling transfers: central adjustment fund 2018-07..2021, national pooling from 2022.
 
-    out_rate: Rate = Field(description="payments out as a share of the contributors' wage bill")
-    in_per_retiree: Amount = Field(description="receipts per retiree (yuan / year)")
+    payments = out_rate x average wage x insured employees of the enterprise scheme (contributors +
+    dormant); receipts = in_per_retiree x receipt_ratio x enterprise retirees (国发〔2018〕18号: a province pays a share of
+    the wage bill of its insured employees, and receives one national amount per approved retiree)."""
+
+    out_rate: Rate = Field(description="payments out as a share of wage x enterprise insured employees")
+    in_per_retiree: Amount = Field(description="receipts per enterprise retiree (yuan / year)")
+    receipt_ratio: float = Field(
+        1.0, gt=0, le=3,
+        description="the province's receipts per enterprise retiree / in_per_retiree (1: the national quota on every "
+        "retiree); differs where the approved retiree count or the quota differs from the national average",
+    )
+
+
+class PublicInitial(Strict):
+    """Public-institution retirees at the end of the base year."""
+
+    retirees: float = Field(ge=0, description="retirees of government bodies and public institutions (persons)")
+    average_pension: float = Field(ge=0, description="their average pension (yuan / month)")
+    source: str | None = None
+    note: str | None = None
+
+
+class PublicInstitutions(Strict):
+    """Staff and retirees of government bodies and public institutions (机关事业单位), who joined the
+    scheme under 国发〔2015〕2号 (in force 2014-10-01) as their province enrolled them.
+
+    The sector is projected on its own from the base year (staff, careers, retirements, pensions);
+    the scheme counts a share ``enrolment`` of its members and cash flows (0 before the province
+    enrolled them, 1 once all had joined). Contributions and individual accounts start at
+    ``contributes_from``; service before it is deemed. Budgets cover the sector's deficit."""
+
+    enrolment: Rate = Field(description="share of the sector's members and cash flows in the scheme")
+    staff: Amount = Field(description="working members of the sector (persons)")
+    contributes_from: dt.date = Field(description="first day of contributions and accounts (2014-10-01)")
+    base_ratio: Amount = Field(description="contribution base / average wage of the sector's staff")
+    transitional_rate: float = Field(ge=0, le=0.03, description="transitional pension per deemed year, share of the indexed wage")
+    service_density: float = Field(gt=0, le=1, description="years of service per year of age since entry_age")
+    initial: PublicInitial
 
 
 class InitialState(Strict):
@@ -103,7 +167,27 @@ class InitialState(Strict):
 class EmployeePension(Strict):
     """Regional behaviour and state of the urban employee pension."""
 
+    @model_validator(mode="after")
+    def _shares(self) -> EmployeePension:
+        special = self.special_early.share if self.special_early is not None else 0.0
+        total = self.flexible.early_share + self.flexible.late_share + special
+        if total > 1.0:
+            raise ValueError(f"flexible early {self.flexible.early_share} + late {self.flexible.late_share} + special early {special} shares exceed 1")
+        return self
+
+    @field_validator("coverage_by_age")
+    @classmethod
+    def _knots(cls, knots: dict[int, float] | None) -> dict[int, float] | None:
+        if knots is None:
+            return None
+        if len(knots) < 2 or any(not 0 <= a <= 100 or not 0 < f <= 10 for a, f in knots.items()):
+            raise ValueError("needs at least two {age: factor} knots, ages in 0..100 and factors in (0, 10]")
+        return dict(sorted(knots.items()))
+
     coverage: Rate = Field(description="active contributors / urban employment")
+    coverage_by_age: dict[int, float] | None = Field(
+        None, description="relative coverage by age, {age: factor} knots, straight lines between them, flat outside"
+    )
     f55_share: Rate = Field(description="share of women in the F55 group (old retirement age 55)")
     dormancy_rate: Rate = Field(description="share of actives who stop contributing each year")
     reactivation_rate: Rate = Field(description="share of dormant members who resume each year")
@@ -112,8 +196,13 @@ class EmployeePension(Strict):
     transitional_rate: float = Field(ge=0, le=0.03, description="transitional pension per deemed year, share of the indexed wage")
     account_start: int = Field(ge=1990, le=2010, description="year individual accounts began; earlier service is deemed")
     death_grant: Amount = Field(description="funeral and survivor grants per deceased retiree (yuan)")
+    contribution_relief: Rate | None = Field(
+        None, description="share of employer contributions waived (e.g. the 2020 relief); none when absent"
+    )
     flexible: FlexibleShares = FlexibleShares()
+    special_early: SpecialEarly | None = None
     short_service: ShortService
     subsidy: Subsidy
     pooling: Pooling
     initial: InitialState
+    public_institutions: PublicInstitutions | None = None

@@ -131,16 +131,26 @@ def override(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
         node = data
         *parents, last = path.split(".")
         for key in parents:
-            node = node[key]
-        if last not in node:
-            raise KeyError(f"{path}: no such key in the scenario")
-        node[last] = value
+            node = node[_key(node, key, path)]
+        node[_key(node, last, path)] = value
     return Scenario.model_validate(data)
 
 
+def _key(node: dict, key: str, path: str):
+    """``key`` as ``node`` holds it: a table keyed by ages or years holds ints."""
+    if key in node:
+        return key
+    if key.isdigit() and int(key) in node:
+        return int(key)
+    raise KeyError(f"{path}: no such key in the scenario")
+
+
 def canonical_json(scenario: Scenario) -> str:
-    """The validated scenario as JSON with sorted keys: the text that :func:`scenario_hash` hashes."""
-    return json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    """The validated scenario as JSON with sorted keys: the text that :func:`scenario_hash` hashes. An
+    absent ``uncertainty`` block is left out (it only acts in runs with draws), so the hashes of
+    scenarios without one, and the fits made on them, are those of before the block existed."""
+    exclude = {"uncertainty"} if scenario.uncertainty is None else None
+    return json.dumps(scenario.model_dump(mode="json", exclude=exclude), sort_keys=True, ensure_ascii=False)
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -197,3 +207,35 @@ def _unwrap(annotation: Any) -> Any:
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         return _unwrap(args[0]) if len(args) == 1 else annotation
     return annotation
+
+
+def fitted_summary(files: typing.Sequence[Path]) -> str:
+    """One line for the results' attributes: which fitted values were merged into the scenario.
+
+    Only ``values`` of a fitted file enters the run; its ``fit`` section is a record of the
+    targets met. A ``fit`` section that cannot be read (edited by hand, cut short) therefore does
+    not stop the run: the line says so instead of giving the largest error."""
+    import math
+
+    from simulator.errors import ScenarioError, shorten
+    from simulator.scenario.yamlio import read_yaml
+
+    if not files:
+        return "none"
+    parts = []
+    for file in files:
+        try:
+            doc, _ = read_yaml(Path(file))
+        except ScenarioError:
+            doc = {}
+        doc = doc if isinstance(doc, dict) else {}
+        rows = doc.get("fit")
+        readable = isinstance(rows, list) and all(isinstance(row, dict) for row in rows)
+        errors = [row.get("rel_error") for row in rows] if readable else []
+        if not readable or not all(isinstance(e, (int, float)) and math.isfinite(e) for e in errors):
+            summary = "fit record unreadable"
+        else:
+            worst = f", largest |rel. error| {max(map(abs, errors)):.2%}" if errors else ""
+            summary = f"{len(errors)} targets{worst}"
+        parts.append(f"{Path(file).name} ({shorten(str(doc.get('date', '?')), 20)}, {summary})")
+    return "; ".join(parts)

@@ -91,8 +91,8 @@ class Strict(BaseModel):
     def _no_bool_numbers(cls, value: Any, info: ValidationInfo) -> Any:
         field = cls.model_fields.get(info.field_name or "")
         types = _leaf_types(field.annotation) if field is not None else {bool}
-        if any(isinstance(t, type) and issubclass(t, BaseModel) for t in types):
-            return value  # a block or a dated parameter checks its own values
+        if typing.Any in types or any(isinstance(t, type) and issubclass(t, BaseModel) for t in types):
+            return value  # a block or a dated parameter checks its own values; Any takes true/false as such
         if _holds_bool(value) and bool not in types:
             raise ValueError(f"{echo(value)} holds true/false (expected a number or text)")
         return value

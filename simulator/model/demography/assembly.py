@@ -14,8 +14,7 @@ import xarray as xr
 
 from simulator.errors import InputError
 from simulator.model.demography import data, paths
-from simulator.model.demography.base import CENSUS_YEAR, FIRST_YEAR, base_population
-from simulator.model.demography.lifetable import tables_for_e0
+from simulator.model.demography.base import CENSUS_YEAR, FIRST_YEAR, Survival, base_population
 from simulator.model.kernels.population import run_projection
 from simulator.scenario.schema import Scenario
 
@@ -38,18 +37,23 @@ class Inputs:
 
 
 def build_inputs(scenario: Scenario) -> Inputs:
-    """The kernel's inputs: life tables from the e0 path on the 2010 census standard, the base
-    population, the ASFR (TFR x 2010 shape), the boys' share of births and net migrants by year."""
+    """The kernel's inputs: life tables of the mortality basis (UN WPP 2024 rates, or Brass tables at an
+    e0 path), the base population (its national shape aged with the national tables), the ASFR
+    (TFR x 2010 shape), the boys' share of births and net migrants by year."""
     demography = scenario.demography
     if demography is None:
         raise ValueError("the scenario has no demography block (expected demography: ..., see docs/scenario.md)")
     first = min(scenario.base_year, FIRST_YEAR + 1)
     span = np.arange(first, max(scenario.horizon, CENSUS_YEAR) + 1)  # covers 2011..2020 for the base population
-    tables = tables_for_e0(paths.e0_path(demography, span), data.census_2010_death_rates())
+    tables = paths.life_tables(demography, span)
     survival, infant, male_share = tables.survival(), tables.infant_survival(), paths.male_share_path(demography, span)
+    national = paths.life_tables(demography, span, regional=False) if paths.has_regional_level(demography) else tables
     history = slice(FIRST_YEAR + 1 - first, CENSUS_YEAR + 1 - first)
     base, census_fit = base_population(
-        demography.base_population, scenario.base_year, survival[history], infant[history], male_share[history]
+        demography.base_population,
+        scenario.base_year,
+        Survival(national.survival()[history], national.infant_survival()[history], male_share[history]),
+        survival[history],
     )
     keep = slice(scenario.base_year - first, scenario.horizon + 1 - first)
     years = span[keep]

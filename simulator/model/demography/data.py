@@ -83,3 +83,53 @@ def census_2020_indicators(region: str) -> dict[str, float]:
     frame = pd.read_csv(DATA / "region_census_2020.csv")
     rows = frame[frame["region"] == region]
     return dict(zip(rows["indicator"], rows["value"].astype(float)))
+
+
+WPP_SERIES = ("male", "female", "both")  # the both-sexes series is shipped for e0 only
+
+
+@lru_cache(maxsize=1)
+def wpp_death_rates() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """UN WPP 2024 central death rates, China: (first years of the five-year periods (P,), lower ages
+    of the abridged groups 0, 1, 5, ..., 95, 100 (100 = 100+) (G,), m[sex, period, group]).
+
+    Periods 1950-1955 .. 2095-2100 (estimates to 2015-2020, medium after);
+    m in deaths per person-year."""
+    frame = pd.read_csv(DATA / "wpp2024_china_mx.csv")
+    frame["start"] = frame["period"].str[:4].astype(int)
+    starts = np.sort(frame["start"].unique())
+    lower = np.sort(frame["age_from"].unique())
+    table = frame.pivot_table(index=["sex", "start"], columns="age_from", values="mx")
+    m = np.stack([table.loc[sex].reindex(index=starts, columns=lower).to_numpy(dtype=float) for sex in SEXES])
+    if np.isnan(m).any():
+        raise ValueError("wpp2024_china_mx.csv: a series, period or age group is missing")
+    return starts, lower, m
+
+
+@lru_cache(maxsize=1)
+def wpp_deaths() -> dict[int, float]:
+    """UN WPP 2024 annual deaths, China, persons: estimates 1950..2023, medium projection 2024..2100."""
+    frame = pd.read_csv(DATA / "wpp2024_china_deaths.csv")
+    return dict(zip(frame["year"].astype(int), frame["deaths"].astype(float)))
+
+
+@lru_cache(maxsize=1)
+def wpp_e0() -> dict[tuple[str, int], float]:
+    """UN WPP 2024 life expectancy at birth, China: {(series, year): years}, estimates 1950..2023 and
+    the medium projection 2024..2100, series ``WPP_SERIES``."""
+    frame = pd.read_csv(DATA / "wpp2024_china_e0.csv")
+    return {(s, int(y)): float(e) for s, y, e in zip(frame["sex"], frame["year"], frame["e0"])}
+
+
+def national_series(indicator: str) -> dict[int, float]:
+    """{year: value} of one indicator of ``china_vital_indicators.csv`` (e.g. ``deaths``, persons)."""
+    frame = pd.read_csv(DATA / "china_vital_indicators.csv")
+    rows = frame[frame["indicator"] == indicator]
+    return dict(zip(rows["year"].astype(int), rows["value"].astype(float)))
+
+
+def region_series(region: str, indicator: str) -> dict[int, float]:
+    """{year: value} of one region's indicator in ``region_population_other_years.csv``."""
+    frame = pd.read_csv(DATA / "region_population_other_years.csv")
+    rows = frame[(frame["region"] == region) & (frame["indicator"] == indicator)]
+    return dict(zip(rows["year"].astype(int), rows["value"].astype(float)))

@@ -1,5 +1,6 @@
-"""Period life tables by sex and year: Brass logit (beta = 1) on the 2010 census standard,
-level set by life expectancy at birth, Kannisto above age 85.
+"""Period life tables by sex and year, built two ways: from given single-age central death rates
+(:func:`table_from_rates`, the UN WPP 2024 basis, see ``wpp.py``), or by Brass logit (beta = 1) on
+the 2010 census standard, level set by life expectancy at birth, Kannisto above age 85 (below).
 
 Brass relational model, exact ages x = 1..85 (Brass 1971)::
 
@@ -112,19 +113,42 @@ def tables_for_e0(e0: np.ndarray, m_census: np.ndarray) -> LifeTable:
     return brass_table(solve_alpha(e0, ys), ys)
 
 
+def table_from_rates(m: np.ndarray) -> LifeTable:
+    """Life tables from single-age central rates ``m[..., sex, 0..100]`` (100 = 100+).
+
+    The open group's rate holds at every age 100..OMEGA, so e(100) = 1 / m(100+) (up to the
+    negligible survivors past OMEGA + 1). q and a as in :func:`_q_from_m`; L(x) = l(x+1) + a(x) d(x)."""
+    m = np.asarray(m, dtype=float)
+    open_group = np.repeat(m[..., -1:], OMEGA - m.shape[-1] + 1, axis=-1)
+    q, a = _q_from_m(np.concatenate([m, open_group], axis=-1), _a0_coefficients())
+    l = np.concatenate([np.ones(m.shape[:-1] + (1,)), np.cumprod(1.0 - q, axis=-1)], axis=-1)
+    d = l[..., :-1] - l[..., 1:]
+    L = l[..., 1:] + a * d
+    l[..., -1] = 0.0  # nobody is left past OMEGA + 1
+    return LifeTable(l=l, L=L)
+
+
 def _a0_coefficients() -> tuple[np.ndarray, np.ndarray]:
     return A0[:, 0], A0[:, 1]
 
 
 def _l_from_m(m: np.ndarray, a0: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """l at exact ages 0..n from central rates m(0..n-1): q = m / (1 + (1 - a) m), a = 1/2 (a0 iterated)."""
+    """l at exact ages 0..n from central rates m(0..n-1) (see :func:`_q_from_m`)."""
+    q, _ = _q_from_m(m, a0)
+    survivors = np.cumprod(1.0 - q, axis=-1)
+    return np.concatenate([np.ones(m.shape[:-1] + (1,)), survivors], axis=-1)
+
+
+def _q_from_m(m: np.ndarray, a0: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(q, a) from central rates m: q = m / (1 + (1 - a) m), a = 1/2 and a(0) = c + k q(0) (iterated).
+
+    This is the inverse of m = d / L with L = l(x+1) + a d, so a table built from q and a has the
+    central rates m exactly."""
     a = np.full(m.shape, 0.5)
     for _ in range(5):  # a0 depends on q0: a few fixed-point rounds converge
         q = m / (1.0 + (1.0 - a) * m)
         a[..., 0] = a0[0] + a0[1] * q[..., 0]
-    q = m / (1.0 + (1.0 - a) * m)
-    survivors = np.cumprod(1.0 - q, axis=-1)
-    return np.concatenate([np.ones(m.shape[:-1] + (1,)), survivors], axis=-1)
+    return m / (1.0 + (1.0 - a) * m), a
 
 
 def _kannisto_fit(m: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

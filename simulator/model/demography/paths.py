@@ -12,9 +12,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.model.demography import data
+from simulator.model.demography import data, wpp
+from simulator.model.demography.lifetable import LifeTable, tables_for_e0
 from simulator.model.timeline import annual
 from simulator.scenario.demography import Demography
+
+
+def life_tables(demography: Demography, years: np.ndarray, regional: bool = True) -> LifeTable:
+    """Life tables (year, sex) of the scenario's mortality basis: UN WPP 2024 rates (times the regional
+    factor when ``regional`` and a level is given), or Brass tables on the 2010 census standard at the
+    scenario's e0 path."""
+    mortality = demography.mortality
+    if mortality.wpp2024 is None:
+        return tables_for_e0(e0_path(demography, years), data.census_2010_death_rates())
+    level = mortality.wpp2024.level
+    factor = wpp.level_factor(level.year, level.e0_gap) if regional and has_regional_level(demography) else 1.0
+    return wpp.tables(years, factor)
+
+
+def has_regional_level(demography: Demography) -> bool:
+    """Whether the regional life tables differ from the national ones (a WPP basis with a level)."""
+    wpp2024 = demography.mortality.wpp2024
+    return wpp2024 is not None and wpp2024.level is not None
 
 
 def e0_path(demography: Demography, years: np.ndarray) -> np.ndarray:

@@ -7,7 +7,8 @@ completed contribution years s (0..S-1, the top cell holds S-1 and more):
     kact[g, a, s], kdor[g, a, s]    their individual-account balances (yuan, cell totals)
     ret[g, a]                       retirees (persons)
     pen[g, a]                       annual pensions in payment of those retirees (yuan / year, cell total)
-    balance                         the fund (yuan)
+
+The initial state has a leading draw axis too (size 1 or D, like every input).
 
 Year t, in this order (cells move together with their balances and pensions, so every
 per-person average is kept):
@@ -23,19 +24,16 @@ per-person average is kept):
    actives gain one contribution year (s -> s+1).
 6. Retirement: a share ``hazard`` of each cell reaches its statutory age. Those with
    s >= minimum years retire with the annual pension
-   ``12 x [ (w + w b) / 2 x s x accrual (1%)  +  K / divisor  +  w b x deemed x transitional% ]``,
+   ``12 x [ (w + w b) / 2 x s x accrual (1%)  +  K / divisor  +  w b x deemed x transitional% ]``
+   (:func:`simulator.model.kernels.benefit.monthly_pension`, the calculator's formula),
    w = previous-year average monthly wage, b = base ratio, K = own account balance,
    deemed = max(0, s - (year - account start)). New pensions are paid for half the year.
    Of those short of the minimum, a share ``buy_rate`` buy the missing years (a lump sum of
    the missing years' contributions) and retire; where ``short_exit`` = 1 the rest move to
-   the residents scheme with their account balance (a transfer out).
-7. Pooling: out = pool rate x wage x actives, in = per-retiree receipt x retirees.
-   interest = r x (balance + (contributions + transfers in - expenditure) / 2);
-   subsidy by ``subsidy_mode``: the path, the current deficit (benefits - contributions),
-   or just enough to keep the balance >= 0;
-   revenue = contributions + subsidy + interest + transfers in,
-   expenditure = benefits + other outgo + transfers out,
-   balance = balance + revenue - expenditure.
+   the residents scheme with their account balance (``accounts_out``).
+7. Totals of the year: people at year end (and those aged ``old_age`` and over) and the cash
+   flows (contributions incl. lump sums, benefits, other outgo, accounts out). The fund is rolled
+   forward by the ledger.
 
 ``employee_pension_numba`` loops over cells (numba, parallel over draws);
 ``employee_pension_numpy`` is the reference twin written with whole-array numpy operations.
@@ -46,19 +44,22 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from simulator.model.kernels.benefit import monthly_pension
 from simulator.model.kernels.employee_layout import (
+    ACCOUNTS_OUT,
     ACCOUNT_BALANCE,
-    BALANCE,
+    ACCOUNT_START,
     BASE_RATIO,
     BASIC_ACCRUAL,
     BENEFITS,
     BUY_INS,
+    BUY_RATE,
     COMPLIANCE,
     CONTRIBUTIONS,
     CONTRIBUTORS,
     CREDITING,
-    DEATH_GRANT,
     DEATHS,
+    DEATH_GRANT,
     DIVISOR,
     DORMANCY,
     DORMANT,
@@ -66,77 +67,56 @@ from simulator.model.kernels.employee_layout import (
     EMPLOYER_RATE,
     ENTRANTS,
     EXITS,
-    EXPENDITURE,
     HAZARD,
     INDEXATION,
-    INTEREST,
-    INTEREST_OUT,
     MIN_YEARS,
     NEW_PENSIONS,
     NEW_RETIREES,
+    OLD_AGE,
+    OLD_MEMBERS,
+    OLD_RETIREES,
     OTHER_OUTGO,
     PENSION_ROLL,
-    POOL_IN_PER_RETIREE,
-    POOL_OUT_RATE,
     REACTIVATION,
     RETIREES,
-    REVENUE,
     SHORT_EXIT,
-    SUBSIDY,
-    SUBSIDY_COVER_DEFICIT,
-    SUBSIDY_KEEP_NONNEGATIVE,
-    SUBSIDY_NEEDED,
-    SUBSIDY_OUT,
-    TARGET,
-    TRANSFERS_IN,
-    TRANSFERS_OUT,
+    TRANSITIONAL_RATE,
     WAGE,
     WAGE_PREV,
     YEAR,
 )
 
-GROUP_SEX = np.array([0, 1, 1], dtype=np.int64)  # M60 -> male, F55 and F50 -> female
-
 
 @njit(cache=True, parallel=True)
-def employee_pension_numba(
-    act0, dor0, kact0, kdor0, ret0, pen0, balance0,
-    survival, series, cells, group_sex,
-    account_start, transitional_rate, buy_rate, subsidy_mode,
-    out,
-):  # fmt: skip
+def employee_pension_numba(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, target, group_sex, out):
     """Numba twin; arguments as :func:`employee_pension_numpy`. Writes ``out[d, t, :]``, the
     draws in parallel (one :func:`_project_draw` call each). One draw runs on this thread: the
     thread pool would only add its start-up (milliseconds when other work holds the cores)."""
     if out.shape[0] == 1:
         _project_draw(
-            act0, dor0, kact0, kdor0, ret0, pen0, balance0,
-            survival[0], series[0], cells[0], group_sex,
-            account_start, transitional_rate, buy_rate, subsidy_mode,
+            act0[0], dor0[0], kact0[0], kdor0[0], ret0[0], pen0[0], survival[0], series[0], cells[0], target[0], group_sex,
             out[0],
-        )  # fmt: skip
+        )
         return
     for d in prange(out.shape[0]):
         di = np.int64(d)  # prange gives an unsigned index; keep draw indices signed
-        ds = di if survival.shape[0] > 1 else np.int64(0)
-        dq = di if series.shape[0] > 1 else np.int64(0)
-        dc = di if cells.shape[0] > 1 else np.int64(0)
         _project_draw(
-            act0, dor0, kact0, kdor0, ret0, pen0, balance0,
-            survival[ds], series[dq], cells[dc], group_sex,
-            account_start, transitional_rate, buy_rate, subsidy_mode,
-            out[di],
+            act0[_row(act0.shape[0], di)], dor0[_row(dor0.shape[0], di)], kact0[_row(kact0.shape[0], di)],
+            kdor0[_row(kdor0.shape[0], di)], ret0[_row(ret0.shape[0], di)], pen0[_row(pen0.shape[0], di)],
+            survival[_row(survival.shape[0], di)], series[_row(series.shape[0], di)], cells[_row(cells.shape[0], di)],
+            target[_row(target.shape[0], di)], group_sex, out[di],
         )  # fmt: skip
 
 
 @njit(cache=True)
-def _project_draw(
-    act0, dor0, kact0, kdor0, ret0, pen0, balance0,
-    survival, series, cells, group_sex,
-    account_start, transitional_rate, buy_rate, subsidy_mode,
-    out,
-):  # fmt: skip
-    """One draw: ``survival[T, 2, A]``, ``series[T, N_SERIES]``, ``cells[T, G, A, N_CELLS]``,
+def _row(n, d):
+    """Row d of an input with a draw axis of n rows (n = 1: the one row, broadcast)."""
+    return d if n > 1 else np.int64(0)
+
+
+@njit(cache=True)
+def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, target, group_sex, out):
+    """One draw: ``survival[T, 2, A]``, ``series[T, N_SERIES]``, ``cells[T, G, A, N_CELLS]``, ``target[T, G, A]``,
     writes ``out[T, N_OUTPUTS]``.
 
     One pass over the cells per year: ages run from the top down, so cell (g, a) is aged from
@@ -154,7 +134,6 @@ def _project_draw(
     kdor = kdor0.copy()
     ret = ret0.copy()
     pen = pen0.copy()
-    balance = balance0
     xa = np.empty(S)  # the (g, a) cell after ageing, before the service shift
     xd = np.empty(S)
     ka = np.empty(S)
@@ -186,7 +165,9 @@ def _project_draw(
         credit = 1.0 + sr[CREDITING]
         min_years = sr[MIN_YEARS]
         w_month = sr[WAGE_PREV] / 12.0
-        deemed_cut = sr[YEAR] - account_start
+        deemed_cut = sr[YEAR] - sr[ACCOUNT_START]
+        transitional_rate = sr[TRANSITIONAL_RATE]
+        buy_rate = sr[BUY_RATE]
         benefits = 0.0
         other = 0.0
         deaths = 0.0
@@ -202,6 +183,9 @@ def _project_draw(
         retirees = 0.0
         roll = 0.0
         accounts = 0.0
+        old_members = 0.0
+        old_retirees = 0.0
+        old_age = sr[OLD_AGE]
         for g in range(G):
             sex = group_sex[g]
             for a in range(A - 1, -1, -1):
@@ -231,7 +215,7 @@ def _project_draw(
                     r = r_in * p + r
                     w = w_in * p + w
                 top_live = a == A - 1 and live[g, a]
-                if not (a > 0 and live[g, a - 1]) and not top_live and not cl[TARGET] > 0.0:
+                if not (a > 0 and live[g, a - 1]) and not top_live and not target[t, g, a] > 0.0:
                     # nothing ages into this cell and nobody enters: its members stay all zero
                     if live[g, a]:
                         for s in range(S):
@@ -246,6 +230,8 @@ def _project_draw(
                     pen[g, a] = w
                     retirees += r
                     roll += w
+                    if a >= old_age:
+                        old_retirees += r
                     continue
                 # 1-2. members: survive and age into xa, xd, ka, kd
                 if a == 0:
@@ -302,7 +288,7 @@ def _project_draw(
                 for s in range(top4, S):
                     n0 += xa[s]
                 n_act = (n0 + n1) + (n2 + n3)
-                e = cl[TARGET] - n_act
+                e = target[t, g, a] - n_act
                 if e > 0.0:
                     xa[0] += e
                     entrants += e
@@ -362,10 +348,9 @@ def _project_draw(
                         deemed = years - deemed_cut
                         if deemed < 0.0:
                             deemed = 0.0
-                        monthly = (
-                            (w_month + w_month * sr[BASE_RATIO]) * 0.5 * years * sr[BASIC_ACCRUAL]
-                            + k / n / cl[DIVISOR]
-                            + w_month * sr[BASE_RATIO] * deemed * transitional_rate
+                        indexed = w_month * sr[BASE_RATIO]
+                        monthly = monthly_pension(
+                            w_month, indexed, years, sr[BASIC_ACCRUAL], k / n, cl[DIVISOR], indexed, deemed, transitional_rate
                         )
                         award = 12.0 * monthly * n
                         r += n
@@ -410,20 +395,10 @@ def _project_draw(
                 accounts += b0 + b1
                 retirees += r
                 roll += w
-        # 7. money
-        contributions += buy_ins
-        t_out = sr[POOL_OUT_RATE] * sr[WAGE] * contributors + moved_out
-        t_in = sr[POOL_IN_PER_RETIREE] * retirees
-        expenditure = benefits + other + t_out
-        interest = sr[INTEREST] * (balance + 0.5 * (contributions + t_in - expenditure))
-        if subsidy_mode == SUBSIDY_COVER_DEFICIT:
-            subsidy = max(0.0, benefits - contributions)
-        elif subsidy_mode == SUBSIDY_KEEP_NONNEGATIVE:
-            subsidy = max(0.0, -(balance + contributions + interest + t_in - expenditure))
-        else:
-            subsidy = sr[SUBSIDY]
-        revenue = contributions + subsidy + interest + t_in
-        balance = balance + revenue - expenditure
+                if a >= old_age:
+                    old_members += members[g, a]
+                    old_retirees += r
+        # 7. totals of the year
         o = out[t]
         o[CONTRIBUTORS] = contributors
         o[DORMANT] = dormant
@@ -431,22 +406,17 @@ def _project_draw(
         o[NEW_RETIREES] = new_ret
         o[NEW_PENSIONS] = new_pen
         o[PENSION_ROLL] = roll
-        o[CONTRIBUTIONS] = contributions
+        o[CONTRIBUTIONS] = contributions + buy_ins
         o[BENEFITS] = benefits
         o[OTHER_OUTGO] = other
-        o[TRANSFERS_IN] = t_in
-        o[TRANSFERS_OUT] = t_out
-        o[SUBSIDY_OUT] = subsidy
-        o[INTEREST_OUT] = interest
-        o[REVENUE] = revenue
-        o[EXPENDITURE] = expenditure
-        o[BALANCE] = balance
+        o[ACCOUNTS_OUT] = moved_out
         o[ENTRANTS] = entrants
         o[DEATHS] = deaths
         o[EXITS] = exits
-        o[SUBSIDY_NEEDED] = max(0.0, -balance)
         o[ACCOUNT_BALANCE] = accounts
         o[BUY_INS] = buy_ins
+        o[OLD_MEMBERS] = old_members
+        o[OLD_RETIREES] = old_retirees
 
 
 def employee_pension_numpy(
@@ -456,28 +426,23 @@ def employee_pension_numpy(
     kdor0: np.ndarray,
     ret0: np.ndarray,
     pen0: np.ndarray,
-    balance0: float,
     survival: np.ndarray,
     series: np.ndarray,
     cells: np.ndarray,
+    target: np.ndarray,
     group_sex: np.ndarray,
-    account_start: float,
-    transitional_rate: float,
-    buy_rate: float,
-    subsidy_mode: int,
     out: np.ndarray,
 ) -> None:
     """Reference twin, whole-array numpy over draws.
 
-    Shapes: ``act0, dor0, kact0, kdor0`` (G, A, S); ``ret0, pen0`` (G, A); ``survival``
-    (Dx, T, 2, A); ``series`` (Dx, T, N_SERIES); ``cells`` (Dx, T, G, A, N_CELLS);
+    Shapes: ``act0, dor0, kact0, kdor0`` (Dx, G, A, S); ``ret0, pen0`` (Dx, G, A); ``survival``
+    (Dx, T, 2, A); ``series`` (Dx, T, N_SERIES); ``cells`` (Dx, T, G, A, N_CELLS); ``target`` (Dx, T, G, A);
     ``out`` (D, T, N_OUTPUTS); Dx is 1 or D.
     """
     n_draws, n_years = out.shape[:2]
-    S = act0.shape[2]
-    act, dor, kact, kdor = (np.repeat(x[None].astype(float), n_draws, 0) for x in (act0, dor0, kact0, kdor0))
-    ret, pen = (np.repeat(x[None].astype(float), n_draws, 0) for x in (ret0, pen0))
-    balance = np.full(n_draws, float(balance0))
+    S = act0.shape[3]
+    act, dor, kact, kdor = (np.broadcast_to(x, (n_draws, *x.shape[1:])).astype(float) for x in (act0, dor0, kact0, kdor0))
+    ret, pen = (np.broadcast_to(x, (n_draws, *x.shape[1:])).astype(float) for x in (ret0, pen0))
     years_of_service = np.arange(S, dtype=float)
     for t in range(n_years):
         sr = np.broadcast_to(series[:, t], (n_draws, series.shape[2]))
@@ -504,7 +469,7 @@ def employee_pension_numpy(
         kact, kdor = kact - kact * to_dor + kdor * to_act, kdor + kact * to_dor - kdor * to_act
 
         # 4. entrants fill each cell up to its target
-        entrants_cell = np.maximum(cl[..., TARGET] - act.sum(axis=3), 0.0)
+        entrants_cell = np.maximum(np.broadcast_to(target[:, t], act.shape[:3]) - act.sum(axis=3), 0.0)
         act[..., 0] += entrants_cell
 
         # 5. contributions, accounts, one more year of service
@@ -518,6 +483,7 @@ def employee_pension_numpy(
         act, kact = _accrue(act), _accrue(kact)
 
         # 6. retirement
+        buy_rate = col(BUY_RATE)[:, None, None, None]
         h = cl[..., HAZARD][..., None]  # (D, G, A, 1)
         min_years = col(MIN_YEARS)[:, None, None, None]
         short = years_of_service[None, None, None, :] < min_years  # (D, 1, 1, S)
@@ -533,12 +499,15 @@ def employee_pension_numpy(
         act, dor, kact, kdor = act * stay, dor * stay, kact * stay, kdor * stay
 
         credited = np.maximum(years_of_service[None, None, None, :], min_years)  # short buyers get the minimum
-        deemed = np.maximum(credited - (col(YEAR) - account_start)[:, None, None, None], 0.0)
+        deemed = np.maximum(credited - (col(YEAR) - col(ACCOUNT_START))[:, None, None, None], 0.0)
         w_month = (col(WAGE_PREV) / 12.0)[:, None, None, None]
         b = col(BASE_RATIO)[:, None, None, None]
         per_head = np.divide(k_retiring, retiring, out=np.zeros_like(k_retiring), where=retiring > 0)
-        monthly = (w_month + w_month * b) / 2 * credited * col(BASIC_ACCRUAL)[:, None, None, None] + per_head / cl[..., DIVISOR][..., None]
-        monthly = monthly + w_month * b * deemed * transitional_rate
+        indexed = w_month * b
+        monthly = monthly_pension.py_func(
+            w_month, indexed, credited, col(BASIC_ACCRUAL)[:, None, None, None], per_head, cl[..., DIVISOR][..., None],
+            indexed, deemed, col(TRANSITIONAL_RATE)[:, None, None, None],
+        )  # fmt: skip
         awards = np.where(retiring > 0, 12.0 * monthly * retiring, 0.0)
         ret = ret + retiring.sum(axis=3)
         pen = pen + awards.sum(axis=3)
@@ -547,45 +516,26 @@ def employee_pension_numpy(
             axis=(1, 2, 3)
         )
 
-        # 7. money
-        contributors = act.sum(axis=(1, 2, 3))
-        retirees = ret.sum(axis=(1, 2))
-        contributions = contributions + buy_ins
-        t_out = col(POOL_OUT_RATE) * col(WAGE) * contributors + k_leaving.sum(axis=(1, 2, 3))
-        t_in = col(POOL_IN_PER_RETIREE) * retirees
-        expenditure = benefits + other + t_out
-        interest = col(INTEREST) * (balance + 0.5 * (contributions + t_in - expenditure))
-        if subsidy_mode == SUBSIDY_COVER_DEFICIT:
-            subsidy = np.maximum(benefits - contributions, 0.0)
-        elif subsidy_mode == SUBSIDY_KEEP_NONNEGATIVE:
-            subsidy = np.maximum(-(balance + contributions + interest + t_in - expenditure), 0.0)
-        else:
-            subsidy = col(SUBSIDY).copy()
-        revenue = contributions + subsidy + interest + t_in
-        balance = balance + revenue - expenditure
+        # 7. totals of the year
         o = out[:, t]
-        o[:, CONTRIBUTORS] = contributors
+        o[:, CONTRIBUTORS] = act.sum(axis=(1, 2, 3))
         o[:, DORMANT] = dor.sum(axis=(1, 2, 3))
-        o[:, RETIREES] = retirees
+        o[:, RETIREES] = ret.sum(axis=(1, 2))
         o[:, NEW_RETIREES] = retiring.sum(axis=(1, 2, 3))
         o[:, NEW_PENSIONS] = awards.sum(axis=(1, 2, 3))
         o[:, PENSION_ROLL] = pen.sum(axis=(1, 2))
-        o[:, CONTRIBUTIONS] = contributions
+        o[:, CONTRIBUTIONS] = contributions + buy_ins
         o[:, BENEFITS] = benefits
         o[:, OTHER_OUTGO] = other
-        o[:, TRANSFERS_IN] = t_in
-        o[:, TRANSFERS_OUT] = t_out
-        o[:, SUBSIDY_OUT] = subsidy
-        o[:, INTEREST_OUT] = interest
-        o[:, REVENUE] = revenue
-        o[:, EXPENDITURE] = expenditure
-        o[:, BALANCE] = balance
+        o[:, ACCOUNTS_OUT] = k_leaving.sum(axis=(1, 2, 3))
         o[:, ENTRANTS] = entrants_cell.sum(axis=(1, 2))
         o[:, DEATHS] = deaths
         o[:, EXITS] = leaving.sum(axis=(1, 2, 3))
-        o[:, SUBSIDY_NEEDED] = np.maximum(-balance, 0.0)
         o[:, ACCOUNT_BALANCE] = (kact + kdor).sum(axis=(1, 2, 3))
         o[:, BUY_INS] = buy_ins
+        old = (np.arange(ret.shape[2])[None, :] >= col(OLD_AGE)[:, None])[:, None, :]  # (D, 1, A)
+        o[:, OLD_MEMBERS] = ((act + dor).sum(axis=3) * old).sum(axis=(1, 2))
+        o[:, OLD_RETIREES] = (ret * old).sum(axis=(1, 2))
 
 
 def _age(x: np.ndarray) -> np.ndarray:
