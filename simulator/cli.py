@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,17 +17,20 @@ import simulator
 
 
 def _is_usage_error(exc: BaseException) -> bool:
-    names = [c.__name__ for c in type(exc).__mro__]
-    return "UsageError" in names and "NoArgsIsHelpError" not in names
+    return "UsageError" in [c.__name__ for c in type(exc).__mro__]
 
 
 def _usage_exit(exc: BaseException) -> None:
-    """A usage error (unknown option, bad choice, missing argument) as one line on stderr, exit 2."""
+    """A usage error (unknown option, bad choice, missing argument or command) as one line on
+    stderr, exit 2."""
     ctx = getattr(exc, "ctx", None)
     where = ctx.command_path if ctx is not None else "sim"
     message = exc.format_message().replace("Value error, ", "")  # type: ignore[attr-defined]
-    typer.echo(f"{where}: {message} (see {where} --help)", err=True)
-    raise typer.Exit(2)
+    commands = getattr(getattr(ctx, "command", None), "commands", None)
+    if message.startswith("Missing command") and commands:
+        message = f"Missing command (expected one of: {', '.join(commands)})"
+    message = re.sub(r"\s*\n\s*", " ", message)  # click lists choices on separate lines
+    fail(f"{where}: {message} (see {where} --help)")
 
 
 class OneLineErrors(TyperGroup):
@@ -58,12 +62,13 @@ class OneLineErrors(TyperGroup):
 @contextlib.contextmanager
 def _stale_fit_lines():
     """A stale fitted file (:class:`simulator.errors.StaleFitWarning`) as one line on stderr, once per
-    command however often its scenario is loaded; other warnings as Python shows them."""
+    command however often its scenario is loaded, when the command has done its work (a command that
+    fails prints its one-line error only); other warnings as Python shows them."""
     import warnings
 
     from simulator.errors import StaleFitWarning
 
-    shown: set[str] = set()
+    stale: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("always", StaleFitWarning)
         original = warnings.showwarning
@@ -71,12 +76,13 @@ def _stale_fit_lines():
         def show(message, category, *args, **kwargs) -> None:
             if not issubclass(category, StaleFitWarning):
                 original(message, category, *args, **kwargs)
-            elif str(message) not in shown:
-                shown.add(str(message))
-                typer.echo(f"warning: {message}", err=True)
+            elif str(message) not in stale:
+                stale.append(str(message))
 
         warnings.showwarning = show
         yield
+    for message in stale:
+        typer.echo(f"warning: {message}", err=True)
 
 
 def _plain_metavars(group) -> None:
@@ -121,17 +127,19 @@ app = typer.Typer(
     cls=OneLineErrors,
     name="sim",
     help="Project China's social-insurance funds for one region, year by year.",
-    no_args_is_help=True,
+    no_args_is_help=False,  # a bare `sim` is a usage error of one line, not a page of help
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-calc = typer.Typer(help="Statutory calculators: retirement age, one worker's pension.", no_args_is_help=True)
+calc = typer.Typer(help="Statutory calculators: retirement age, one worker's pension.", no_args_is_help=False)
 app.add_typer(calc, name="calc")
 
 
 def fail(message: str) -> None:
-    """Print one line on stderr and exit with code 2 (bad input)."""
-    typer.echo(message, err=True)
+    """Print one line on stderr (control characters escaped, long input cut) and exit with code 2."""
+    from simulator.errors import one_line
+
+    typer.echo(one_line(str(message)), err=True)
     raise typer.Exit(2)
 
 
@@ -151,20 +159,47 @@ def main(
 
 
 def _load(path: Path, fitted: bool = True):
-    return _load_with_fitted(path, fitted)[0]
+    return _load_full(path, fitted)[0]
 
 
-def _load_with_fitted(path: Path, fitted: bool = True):
-    """(scenario, the fitted-value files merged into it, where each key was written); a bad file is one
+def _load_full(path: Path, fitted: bool = True):
+    """(scenario, origins of its keys, the fitted-value files merged into it); a bad file is one
     line and exit 2."""
     from simulator.errors import ScenarioError
     from simulator.scenario.load import load_with_origins
 
     try:
-        scenario, origins, files = load_with_origins(path, fitted)
+        return load_with_origins(path, fitted)
     except ScenarioError as exc:
         fail(str(exc))
-    return scenario, files, origins
+
+
+def _project(loaded, origins, path: Path, fitted):
+    """Project a loaded scenario as ``simulator.run(path)`` does; a value the projection finds
+    impossible (e.g. net out-migration that empties an age group) is one line naming its file, line
+    and key, and exit 2."""
+    from simulator.errors import InputError, ScenarioError
+    from simulator.model.projection import project
+    from simulator.scenario.extends import locate
+
+    try:
+        return project(loaded, source=path, fitted=fitted, origins=origins)
+    except InputError as exc:
+        file, line, key = locate(origins, tuple(exc.key_path.split(".")))
+        fail(str(ScenarioError(file, line, key, exc.message)))
+
+
+@contextlib.contextmanager
+def _claimed(outdir: Path, force: bool, written_by: str):
+    """Claim the output folder before the work starts (see simulator.io.outdir); a refusal or a
+    file-system failure is one line and exit 2."""
+    from simulator.io.outdir import OutputError, OutputFolder
+
+    try:
+        with OutputFolder(outdir, force, written_by) as folder:
+            yield folder
+    except OutputError as exc:
+        fail(str(exc))
 
 
 @app.command()
@@ -172,14 +207,14 @@ def validate(scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML
     """Check scenario files; exit 0 when all are valid, 2 otherwise. A file of fitted values (written by
     sim calibrate) is checked with the scenario it belongs to."""
     from simulator.calibrate.store import fit_owner
-    from simulator.errors import ScenarioError
+    from simulator.errors import ScenarioError, printable
 
     bad = 0
     for path in scenarios:
         owner = fit_owner(path)
         try:
             simulator.load_scenario(owner or path)
-            typer.echo(f"{path}: ok" + (f" (fitted values of {owner.name}, checked with it)" if owner else ""))
+            typer.echo(f"{printable(str(path))}: ok" + (f" (fitted values of {printable(owner.name)}, checked with it)" if owner else ""))
         except ScenarioError as exc:
             typer.echo(str(exc), err=True)
             bad += 1
@@ -232,6 +267,7 @@ UntilOption = Annotated[
     typer.Option("--until", metavar="YEAR", help="Tables and plots up to this year \\[default: the horizon]."),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+ForceFolderOption = Annotated[bool, typer.Option("--force", help="Replace an output folder that holds only sim's results.")]
 DrawsOption = Annotated[
     int | None,
     typer.Option("--draws", min=1, max=100_000, help="Stochastic run of N draws: percentiles of every variable (docs/uncertainty.md)."),
@@ -245,7 +281,7 @@ def run(
     outdir: Annotated[
         Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/NAME].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    force: ForceFolderOption = False,
     quiet: QuietOption = False,
     summary_format: Annotated[
         SummaryFormat, typer.Option("--format", help="Format of the summary table: summary.csv or summary.parquet.")
@@ -274,16 +310,14 @@ def run(
     each fund is depleted by each year."""
     from simulator.io.progress import progress
     from simulator.io.text import resolve_lang
-    from simulator.io.writers import OutputExists, write_results
+    from simulator.io.writers import fill_results
 
     if summary_format is SummaryFormat.parquet:
         _require("pyarrow", "--format parquet needs pyarrow (pip install pyarrow)")
     if keep_draws and draws is None:
         fail("sim run: --keep-draws needs --draws N (see sim run --help)")
-    loaded, fitted, origins = _load_with_fitted(scenario)
+    loaded, origins, fitted = _load_full(scenario)
     outdir = outdir or Path("results") / loaded.name
-    if outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
     _check_until(until, loaded.base_year, loaded.horizon)  # before the projection, not after it
     draw = not quiet if plots is None else plots
     text = resolve_lang(lang.value)
@@ -291,12 +325,12 @@ def run(
     painter = _painter() if draw else None  # its workers import matplotlib while this process projects
     every_draw = None
     try:
-        with progress(f"projecting {loaded.name}", total=(draws or 1) + (2 if draw else 1), quiet=quiet) as bar:
+        with _claimed(outdir, force, "sim run") as folder, progress(
+            f"projecting {loaded.name}", total=(draws or 1) + (2 if draw else 1), quiet=quiet
+        ) as bar:
             with _compiling(bar, text):
                 if draws is None:
-                    from simulator.model.projection import project
-
-                    results = project(loaded, source=scenario, fitted=fitted, origins=origins)  # = simulator.run(scenario)
+                    results = _project(loaded, origins, scenario, fitted)  # what simulator.run(scenario) returns
                     bar.advance("writing results")
                 else:
                     results = _stochastic(loaded, scenario, fitted, origins, draws, seed, keep_draws, bar)
@@ -317,13 +351,7 @@ def run(
                     (folder / "plots" / f"{kind}.png").write_bytes(png)
                 written.append(f"plots/ ({', '.join(f'{k}.png' for k in pngs)})")
 
-            try:
-                write_results(
-                    results, outdir, force=force, summary_format=summary_format.value, extra=fill_plots if draw else None,
-                    draws=every_draw,
-                )  # fmt: skip
-            except OutputExists as exc:
-                fail(str(exc))
+            folder.write(fill_results(results, summary_format.value, fill_plots if draw else None, every_draw))
             bar.advance()
     finally:
         if painter is not None:
@@ -428,7 +456,7 @@ def sensitivity(
     outdir: Annotated[
         Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/NAME-sensitivity].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    force: ForceFolderOption = False,
     lang: LangOption = Lang.auto,
     quiet: QuietOption = False,
     case: Annotated[list[str] | None, typer.Option("--case", help="Only this case (repeat for more) \\[default: all].")] = None,
@@ -440,31 +468,26 @@ def sensitivity(
     the scenario's own cases) and reports, per scheme, the change in the depletion year, in the
     actuarial balance over 25, 50 and 75 years and in the balance in 2035 and 2050."""
     from simulator.io.progress import progress
-    from simulator.io.writers import OutputExists, write_atomic_dir
     from simulator.uncertainty.sensitivity import run as run_sensitivity
 
     loaded = _load(scenario)
     outdir = outdir or Path("results") / f"{loaded.name}-sensitivity"
-    if outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
-    with progress(f"sensitivity of {loaded.name}", quiet=quiet):
-        try:
-            table = run_sensitivity(loaded, case)
-        except ValueError as exc:
-            _fail_at_key(scenario, exc)
+    with _claimed(outdir, force, "sim sensitivity") as folder:
+        with progress(f"sensitivity of {loaded.name}", quiet=quiet):
+            try:
+                table = run_sensitivity(loaded, case)
+            except ValueError as exc:
+                _fail_at_key(scenario, exc)
 
-    drawn = _plot_language(lang)
+        drawn = _plot_language(lang)
 
-    def fill(tmp: Path) -> None:
-        from simulator.io.plots import tornado
+        def fill(tmp: Path) -> None:
+            from simulator.io.plots import tornado
 
-        table.to_csv(tmp / "sensitivity.csv", index=False)
-        tornado(table, tmp / "tornado.png", drawn)
+            table.to_csv(tmp / "sensitivity.csv", index=False)
+            tornado(table, tmp / "tornado.png", drawn)
 
-    try:
-        write_atomic_dir(outdir, force, fill)
-    except OutputExists as exc:
-        fail(str(exc))
+        folder.write(fill)
     if not quiet:
         from simulator.io.tables import print_grid, sensitivity_grid
         from simulator.io.text import resolve_lang
@@ -480,26 +503,23 @@ def calibrate(
         Path | None, typer.Option("-o", "--outdir", help="Folder for calibration.csv \\[default: results/NAME-calibration].")
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace a non-empty output folder and this scenario's own earlier fit.")
+        bool, typer.Option("--force", help="Replace an output folder that holds only sim's results, and this scenario's own earlier fit.")
     ] = False,
     quiet: QuietOption = False,
 ) -> None:
     """Fit the scenario's free parameters to its targets; store the fitted values in the file its
     calibration.fitted names (never another scenario's fit; its own earlier fit only with --force)."""
     from simulator.calibrate import run_calibration
-    from simulator.io.writers import OutputExists, write_atomic_dir
 
-    loaded, outdir = _calibration_start(scenario, outdir, force, "calibration")
-    done = _fitting(loaded, quiet, lambda tick: run_calibration(scenario, progress=tick, force=force))
+    loaded, outdir = _calibration_start(scenario, outdir, "calibration")
+    with _claimed(outdir, force, "sim calibrate") as folder:
+        done = _fitting(loaded, quiet, lambda tick: run_calibration(scenario, progress=tick, force=force))
 
-    def fill(tmp: Path) -> None:
-        done.table.to_csv(tmp / "calibration.csv", index=False)
-        done.parameters.to_csv(tmp / "parameters.csv", index=False)
+        def fill(tmp: Path) -> None:
+            done.table.to_csv(tmp / "calibration.csv", index=False)
+            done.parameters.to_csv(tmp / "parameters.csv", index=False)
 
-    try:
-        write_atomic_dir(outdir, force, fill)
-    except OutputExists as exc:
-        fail(str(exc))
+        folder.write(fill)
     if not quiet:
         from simulator.io.tables import print_calibration
 
@@ -514,32 +534,29 @@ def backtest(
     outdir: Annotated[
         Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/NAME-backtest-YEAR].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    force: ForceFolderOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Calibrate on the figures up to a year only, project, and compare with every later figure."""
     from simulator.calibrate import run_backtest
     from simulator.scenario.calibration import CALIBRATION_LAST_YEAR
-    from simulator.io.writers import OutputExists, write_atomic_dir
 
-    loaded, outdir = _calibration_start(scenario, outdir, force, f"backtest-{fit_until}")
+    loaded, outdir = _calibration_start(scenario, outdir, f"backtest-{fit_until}")
     if not loaded.base_year < fit_until <= CALIBRATION_LAST_YEAR:
         fail(f"--fit-until {fit_until}: expected a year after the base year {loaded.base_year} and at most {CALIBRATION_LAST_YEAR}")
-    done = _fitting(loaded, quiet, lambda tick: run_backtest(scenario, fit_until, progress=tick))
+    with _claimed(outdir, force, "sim backtest") as folder:
+        done = _fitting(loaded, quiet, lambda tick: run_backtest(scenario, fit_until, progress=tick))
 
-    def fill(tmp: Path) -> None:
-        from simulator.io.plots import backtest_plot
+        def fill(tmp: Path) -> None:
+            from simulator.io.plots import backtest_plot
 
-        done.table.to_csv(tmp / "backtest.csv", index=False)
-        done.calibration.table.to_csv(tmp / "calibration.csv", index=False)
-        done.calibration.parameters.to_csv(tmp / "parameters.csv", index=False)
-        if not done.table.empty:
-            backtest_plot(done.results, done.table, fit_until, tmp / "backtest.png")
+            done.table.to_csv(tmp / "backtest.csv", index=False)
+            done.calibration.table.to_csv(tmp / "calibration.csv", index=False)
+            done.calibration.parameters.to_csv(tmp / "parameters.csv", index=False)
+            if not done.table.empty:
+                backtest_plot(done.results, done.table, fit_until, tmp / "backtest.png")
 
-    try:
-        write_atomic_dir(outdir, force, fill)
-    except OutputExists as exc:
-        fail(str(exc))
+        folder.write(fill)
     if not quiet:
         from simulator.io.tables import print_backtest, print_calibration
 
@@ -548,15 +565,13 @@ def backtest(
         typer.echo(f"wrote {outdir}: backtest.csv, calibration.csv, parameters.csv" + ("" if done.table.empty else ", backtest.png"))
 
 
-def _calibration_start(scenario: Path, outdir: Path | None, force: bool, suffix: str):
-    """(the scenario, the output folder) for calibrate and backtest; one line and exit 2 when either is unusable."""
+def _calibration_start(scenario: Path, outdir: Path | None, suffix: str):
+    """(the scenario, the output folder) for calibrate and backtest; one line and exit 2 when the
+    scenario has no calibration block (the folder is claimed by the caller)."""
     loaded = _load(scenario, fitted=False)  # its fitted file may not exist yet
     if loaded.calibration is None:
         fail(f"{scenario}: no calibration block (expected calibration: parameters and targets, see docs/calibration.md)")
-    outdir = outdir or Path("results") / f"{loaded.name}-{suffix}"
-    if outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
-    return loaded, outdir
+    return loaded, outdir or Path("results") / f"{loaded.name}-{suffix}"
 
 
 def _fitting(loaded, quiet: bool, work):
@@ -594,7 +609,7 @@ def plot(
 ) -> None:
     """Draw one plot from a results folder."""
     from simulator.io.plots import draw
-    from simulator.io.writers import OutputExists, atomic_file
+    from simulator.io.writers import OutputError, atomic_file
 
     ds = _until(_read(results), until)
     output = output or Path(f"{ds.attrs['scenario']}_{kind.value}.png")
@@ -604,7 +619,7 @@ def plot(
     try:
         with atomic_file(output, force) as tmp:
             draw(kind.value, ds, tmp, drawn, year, money=money.value)
-    except (OutputExists, ValueError) as exc:
+    except (OutputError, ValueError) as exc:
         fail(f"{results}: {exc}" if isinstance(exc, ValueError) else str(exc))
     if not quiet:
         typer.echo(f"wrote {output}")
@@ -619,7 +634,7 @@ def compare(
     outdir: Annotated[
         Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/compare_A_vs_B].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    force: ForceFolderOption = False,
     lang: LangOption = Lang.auto,
     money: MoneyOption = Money.share,
     until: UntilOption = None,
@@ -633,30 +648,30 @@ def compare(
     folders are read. When one of two scenario files extends the other (a reform and its parent), each
     changed key is also scored on its own and in sequence: how much of the change in the actuarial
     balance each provision buys (scoring.csv)."""
-    from simulator.io.compare import PLOT_FILE, SCORING_FILE, TABLE_FILE, compare_grid, compare_table, unique_labels, write_compare
+    from simulator.io.compare import PLOT_FILE, SCORING_FILE, TABLE_FILE, compare_fill, compare_grid, compare_table, unique_labels
     from simulator.io.progress import track
-    from simulator.io.writers import OutputExists
 
     if len(inputs) < 2:
         fail("sim compare: give two or more scenario files or results folders")
-    sources = [_load(p) if p.suffix.lower() in (".yaml", ".yml") else _read(p) for p in inputs]
-    labels = unique_labels([s.name if hasattr(s, "policy") else str(s.attrs["scenario"]) for s in sources])
+    sources = [_load_full(p) if p.suffix.lower() in (".yaml", ".yml") else _read(p) for p in inputs]
+    labels = unique_labels([s[0].name if isinstance(s, tuple) else str(s.attrs["scenario"]) for s in sources])
     outdir = outdir or Path("results") / ("compare_" + "_vs_".join(labels))
-    if outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
-    datasets = {}
-    for label, path, source in track(list(zip(labels, inputs, sources)), "running scenarios", quiet=quiet):
-        try:
-            datasets[label] = simulator.run(path, draws=draws, seed=seed) if hasattr(source, "policy") else source
-        except ValueError as exc:
-            _fail_at_key(path, exc)
-    datasets = {label: _until(ds, until) for label, ds in datasets.items()}
-    table = compare_table(datasets)
-    scoring = _scoring(inputs) if all(hasattr(s, "policy") for s in sources) and len(inputs) == 2 else None
-    try:
-        write_compare(datasets, outdir, force, _plot_language(lang), table, scoring, money=money.value)
-    except OutputExists as exc:
-        fail(str(exc))
+    with _claimed(outdir, force, "sim compare") as folder:
+        datasets = {}
+        for label, path, source in track(list(zip(labels, inputs, sources)), "running scenarios", quiet=quiet):
+            if not isinstance(source, tuple):
+                datasets[label] = source
+            elif draws is None:
+                datasets[label] = _project(source[0], source[1], path, source[2])
+            else:
+                try:
+                    datasets[label] = simulator.run(path, draws=draws, seed=seed)
+                except ValueError as exc:
+                    _fail_at_key(path, exc)
+        datasets = {label: _until(ds, until) for label, ds in datasets.items()}
+        table = compare_table(datasets)
+        scoring = _scoring(inputs) if all(isinstance(s, tuple) for s in sources) and len(inputs) == 2 else None
+        folder.write(compare_fill(datasets, _plot_language(lang), table, scoring, money.value))
     if not quiet:
         from simulator.io.tables import print_grid
         from simulator.io.text import resolve_lang
@@ -695,11 +710,11 @@ def report(
 ) -> None:
     """Write a self-contained report.html (tables, assumptions and plots, no network) into a results folder."""
     from simulator.io.report import write_report
-    from simulator.io.writers import OutputExists, ResultsError
+    from simulator.io.writers import OutputError, ResultsError
 
     try:
         path, warnings = write_report(results, lang.value, force, until=until, money=money.value)
-    except (ResultsError, OutputExists, ValueError) as exc:
+    except (ResultsError, OutputError, ValueError) as exc:
         fail(str(exc))
     for warning in warnings:
         typer.echo(warning, err=True)
@@ -728,7 +743,7 @@ def sweep(
 ) -> None:
     """Run many projections at once on dask.distributed; write one Dataset with a dimension per swept axis."""
     from simulator.errors import ScenarioError
-    from simulator.io.writers import OutputExists
+    from simulator.io.writers import OutputError
     from simulator.sweep.cluster import ClusterError
     from simulator.sweep.run import run_sweep
 
@@ -736,7 +751,7 @@ def sweep(
         fail("sim sweep: give --workers or --scheduler, not both (see sim sweep --help)")
     try:
         outcome = run_sweep(spec, outdir, workers=workers, scheduler=scheduler, force=force, quiet=quiet)
-    except (ScenarioError, OutputExists, ClusterError) as exc:
+    except (ScenarioError, OutputError, ClusterError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         typer.echo("interrupted: finished tasks are kept; run the same command again to resume", err=True)
@@ -775,6 +790,10 @@ class GroupName(str, Enum):
     F50 = "F50"
 
 
+BORN_YEARS = (1900, 2100)
+"""Birth years ``sim calc retirement`` accepts: people alive in the projection years."""
+
+
 @calc.command("retirement")
 def calc_retirement(
     group: Annotated[GroupName, typer.Option("--group", help="Retirement group.")],
@@ -783,12 +802,14 @@ def calc_retirement(
     scenario: Annotated[Path | None, typer.Option("--scenario", help="Use this scenario's schedule.")] = None,
 ) -> None:
     """Statutory retirement age, the month it is reached and the minimum contribution years."""
-    from simulator.model.retirement import flexible_window, parse_month, statutory_retirement, year_month
+    from simulator.errors import echo
+    from simulator.model.retirement import flexible_window, month_index, statutory_retirement, year_month
 
-    try:
-        birth = parse_month(born)
-    except ValueError as exc:
-        fail(f"--born: {exc}")
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", born, flags=re.ASCII)
+    first, last = BORN_YEARS
+    if not match or not 1 <= int(match[2]) <= 12 or not first <= int(match[1]) <= last:
+        fail(f"sim calc retirement: --born {echo(born)} (expected a birth month YYYY-MM from {first}-01 to {last}-12)")
+    birth = int(month_index(int(match[1]), int(match[2])))
     policy = _retirement_policy(scenario)
     result = statutory_retirement(policy, group.value, birth)
     age, month, min_years = int(result["age_months"]), int(result["month"]), float(result["min_years"])
@@ -927,7 +948,7 @@ def calc_pension(
 def _pension_profiles(province, scenario, outdir, force, lang, as_json) -> None:
     from simulator.errors import ScenarioError
     from simulator.io.profiles import profile_table, write_profiles
-    from simulator.io.writers import OutputExists
+    from simulator.io.writers import OutputError
     from simulator.model.award import CalcError
     from simulator.model.profiles import cohort_profiles
     from simulator.scenario.province_rules import UnknownProvince, load_account_rules, load_province_rules
@@ -954,7 +975,7 @@ def _pension_profiles(province, scenario, outdir, force, lang, as_json) -> None:
         return
     try:
         written = write_profiles(table, notes, outdir, force, lang.value, f"{loaded.name} ({pid} rules)")
-    except OutputExists as exc:
+    except OutputError as exc:
         fail(str(exc))
     from simulator.io.profiles import print_profiles
 

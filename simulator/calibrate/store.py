@@ -4,6 +4,7 @@ the rows for the plans' later targets (shown beside the projection, never fitted
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from simulator.calibrate.fit import Fit
 from simulator.errors import ScenarioError
 from simulator.scenario.load import scenario_hash
 from simulator.scenario.schema import Scenario
+from simulator.scenario.yamlio import read_yaml
 from simulator.version import __version__
 
 COLUMNS = ["region", "scheme", "year", "variable", "target", "model", "rel_error", "bound", "source"]
@@ -41,8 +43,8 @@ def fitted_document(fit: Fit, uncalibrated: Scenario, command: str, scenario_fil
         "scenario_file": scenario_file,
         "scenario_sha256": scenario_hash(uncalibrated),
         "optimizer": f"scipy.optimize.least_squares (trf), {fit.evaluations} batched runs: {fit.status}",
-        "fit": [{k: (float(v) if isinstance(v, float) else v) for k, v in row.items()} for row in fit.rows],
-        "parameters": fit.parameters,
+        "fit": [{k: _finite(v) for k, v in row.items()} for row in fit.rows],
+        "parameters": [{k: _finite(v) for k, v in row.items()} for row in fit.parameters],
         "values": values,
     }
 
@@ -74,9 +76,8 @@ def fit_owner(file: Path) -> Path | None:
     named by its ``written_by`` command (by name, beside it); None when it names neither or is not a
     file of fitted values (a mapping with ``values``)."""
     try:
-        # every scalar a string: only the keys matter here (a bad date in a scenario is load_scenario's to report)
-        document = yaml.load(Path(file).read_text(encoding="utf-8"), Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        document, _ = read_yaml(Path(file))  # with the limits of a scenario file (a hostile file is refused)
+    except ScenarioError:
         return None
     if not isinstance(document, dict) or "values" not in document:
         return None
@@ -85,6 +86,14 @@ def fit_owner(file: Path) -> Path | None:
         return file.parent / document["scenario_file"]
     command = str(document.get("written_by", "")).split()
     return file.parent / Path(command[-1]).name if command[:2] == ["sim", "calibrate"] and len(command) > 2 else None
+
+
+def _finite(value: Any) -> Any:
+    """A number for the fit record; a non-finite one (e.g. the relative error of a zero target)
+    is written as null, since a scenario file may hold only finite numbers."""
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else None
+    return value
 
 
 def write_fitted(document: dict[str, Any], path: Path) -> None:

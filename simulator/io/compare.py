@@ -170,6 +170,27 @@ def compare_grid(table: pd.DataFrame, datasets: Mapping[str, xr.Dataset] | None 
     return Grid(title, header, rows, keys=2, notes=notes)
 
 
+def compare_fill(
+    datasets: Mapping[str, xr.Dataset], lang: str = "auto", table: pd.DataFrame | None = None,
+    scoring: pd.DataFrame | None = None, money: str = "share",
+):  # fmt: skip
+    """The function that writes ``compare.csv``, ``compare_fund_gap.png`` (the fund-gap trajectories
+    of the scenarios overlaid, money as ``money``) and, when a reform's provisions were scored,
+    ``scoring.csv`` into an output folder."""
+    from simulator.io.plots import _plot_lang, fund_gap
+
+    table = compare_table(datasets) if table is None else table
+    lang = _plot_lang(lang)
+
+    def fill(folder: Path) -> None:
+        table.to_csv(folder / TABLE_FILE, index=False)
+        fund_gap(datasets, folder / PLOT_FILE, lang, money=money)
+        if scoring is not None:
+            scoring.to_csv(folder / SCORING_FILE, index=False)
+
+    return fill
+
+
 def write_compare(
     datasets: Mapping[str, xr.Dataset],
     outdir: Path,
@@ -179,21 +200,11 @@ def write_compare(
     scoring: pd.DataFrame | None = None,
     money: str = "share",
 ) -> Path:
-    """``outdir/compare.csv`` and ``outdir/compare_fund_gap.png`` (the fund-gap trajectories of the
-    scenarios overlaid, money as ``money``), and ``outdir/scoring.csv`` when a reform's provisions were
-    scored, written atomically."""
-    from simulator.io.plots import fund_gap
+    """``outdir/compare.csv``, ``outdir/compare_fund_gap.png`` and ``outdir/scoring.csv`` when a
+    reform's provisions were scored, written atomically."""
     from simulator.io.writers import write_atomic_dir
 
-    table = compare_table(datasets) if table is None else table
-
-    def fill(tmp: Path) -> None:
-        table.to_csv(tmp / TABLE_FILE, index=False)
-        fund_gap(datasets, tmp / PLOT_FILE, lang, money=money)
-        if scoring is not None:
-            scoring.to_csv(tmp / SCORING_FILE, index=False)
-
-    return write_atomic_dir(outdir, force, fill)
+    return write_atomic_dir(outdir, force, compare_fill(datasets, lang, table, scoring, money), "sim compare")
 
 
 def scoring_grid(table: pd.DataFrame, lang: str = "en") -> Grid:

@@ -204,8 +204,8 @@ def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = 
         "monthly_basic_pension": basic_monthly,
         "monthly_minimum_pension": minimum,
     }
-    with np.errstate(invalid="ignore", divide="ignore"):
-        v["average_pension"] = with_base(benefits / mid / 12.0)
-        v["dependency_ratio"] = n_ben / contributors
+    with np.errstate(invalid="ignore", divide="ignore"):  # undefined (NaN), never infinite, without beneficiaries
+        v["average_pension"] = with_base(np.where(mid > 0.0, benefits / mid / 12.0, np.nan))
+        v["dependency_ratio"] = np.where(contributors > 0.0, n_ben / contributors, np.nan)
     terms = FundTerms(np.array([float(rp.initial.balance)]), np.array([PATH]))
     return scheme_dataset(SCHEME, years, v, ctx.draws), terms
