@@ -156,6 +156,8 @@ _ALL = [
        "contributions collected from enterprise-scheme members (part of contributions; the 2020 relief deducted)"),
     _v("enterprise_benefits", "yuan", "flow", "benefits, enterprise scheme", "企业职工养老保险待遇支出",
        "pensions paid to enterprise-scheme retirees (part of benefits)"),
+    _v("enterprise_expenditure", "yuan", "flow", "expenditure, enterprise scheme", "企业职工养老保险基金支出",
+       "enterprise-scheme benefits + other outgo + transfers out (pooling payments included; part of expenditure)"),
     _v("enterprise_average_pension", "yuan/month", "level", "average pension, enterprise retirees",
        "企业退休人员月人均养老金", "average pension in payment to enterprise retirees at year end"),
     _v("public_subsidy", "yuan", "flow", "subsidy to public institutions' pensions", "机关事业单位养老保险财政补贴",

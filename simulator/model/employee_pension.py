@@ -352,6 +352,7 @@ def project(scenarios: Sequence[Scenario], ctx: Context, impl: str = "numba") ->
     v["enterprise_retirees"] = ent["retirees"]
     v["enterprise_contributions"] = ent["contributions"]
     v["enterprise_benefits"] = ent["benefits"]
+    v["enterprise_expenditure"] = ent["benefits"] + ent["other_outgo"] + ent["accounts_to_residents"] + v["pooling_out"]
     v["public_insured"] = e * (pub["contributors"] + pub["retirees"])
     v["public_retirees"] = pub["retirees"]
     v["public_members"] = pub["contributors"] + pub["dormant"] + pub["retirees"]
