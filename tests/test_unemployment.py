@@ -12,7 +12,6 @@ from simulator.model import unemployment as ui
 from simulator.model.kernels import unemployment as K
 from simulator.model.retirement import month_index, parse_month, retirement_age_months
 from simulator.scenario.load import override
-from tests.conftest import SCENARIOS
 from tests.schemes_support import check_model, jiangxi_inputs, project
 
 IMPLS = ("numba", "numpy")
@@ -145,24 +144,3 @@ def test_the_2024_rule_adds_benefit_months() -> None:
     )
 
 
-
-def test_golden_compliance_scales_contributions_only() -> None:
-    """contributions = rate x compliance x base x insured, base = clip(base ratio) x average wage. Jiangxi 2017:
-    rate 1% (policy.unemployment.rate from 2017-01), base ratio 0.717 (fitted, one value from 2010), so with
-    compliance 0.8: 0.01 x 0.8 x 0.717 x wage x insured; and every year's contributions are 0.8 x those without
-    compliance, while the insured and the recipients do not move."""
-    import datetime as dt
-
-    import simulator
-
-    scenario = simulator.load_scenario(SCENARIOS / "jiangxi.yaml")
-    assert scenario.unemployment.compliance is None  # by default everything due is collected
-    full = simulator.run(scenario)
-    part = simulator.run(override(scenario, {"unemployment.compliance": {"values": {2010: 0.8}}}))
-    f, p = full.sel(scheme="unemployment"), part.sel(scheme="unemployment")
-    np.testing.assert_allclose(p["contributions"].values[1:], 0.8 * f["contributions"].values[1:], rtol=1e-12)
-    for name in ("insured", "beneficiaries"):
-        np.testing.assert_allclose(p[name].values, f[name].values, rtol=1e-12)
-    ratio = scenario.employee_pension.base_ratio.at(dt.date(2017, 7, 1))
-    expected = 0.01 * 0.8 * ratio * float(full["average_wage"].sel(year=2017)) * float(p["insured"].sel(year=2017))
-    assert float(p["contributions"].sel(year=2017)) == pytest.approx(expected, rel=1e-9)
