@@ -90,7 +90,8 @@ def test_cli_calibrate_writes_table_and_refuses_scenarios_without_a_block(workdi
     assert (out / "parameters.csv").read_text(encoding="utf-8").startswith("key,at,value,lower,upper,sd,at_bound,identified")
     assert any(",employee_pension,2020,insured," in line for line in table[1:])
     bare = workdir / "bare.yaml"
-    bare.write_text((SCENARIOS / "china.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    text = (SCENARIOS / "jiangxi.yaml").read_text(encoding="utf-8")
+    bare.write_text(text[: text.index("\ncalibration:")], encoding="utf-8")  # every block but the calibration
     refused = CliRunner().invoke(app, ["calibrate", str(bare)])
     assert refused.exit_code == 2 and len(refused.stderr.strip().splitlines()) == 1
     assert "no calibration block" in refused.stderr
