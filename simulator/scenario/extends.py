@@ -55,12 +55,30 @@ def _into_schedules(data: Any, top: dict, top_origins: Origins, path: KeyPath) -
         if not isinstance(value, dict) or not isinstance(here, dict):
             continue
         if isinstance(here.get("values"), dict) and "values" not in value:
+            spelt = _spellings(here["values"])
+            value = {spelt.get(_date_or_none(d), d): v for d, v in value.items()}
             top[key] = {"values": value}
             for k in [k for k in top_origins if k[: len(child)] == child and len(k) > len(child)]:
-                top_origins[(*child, "values", *k[len(child):])] = top_origins.pop(k)
+                written = spelt.get(_date_or_none(k[len(child)]), k[len(child)])
+                top_origins[(*child, "values", str(written), *k[len(child) + 1:])] = top_origins.pop(k)
             top_origins[(*child, "values")] = top_origins[child]
         else:
             _into_schedules(here, value, top_origins, child)
+
+
+def _date_or_none(key: Any) -> Any:
+    from simulator.scenario.params import parse_date
+
+    try:
+        return parse_date(key)
+    except ValueError:
+        return None
+
+
+def _spellings(values: dict) -> dict:
+    """{date: the key that writes it} of a schedule's ``values``: a fitted date takes the scenario's own
+    spelling (2020 for 2020-01-01), so that a child amending that key later replaces the fitted value."""
+    return {d: k for k in values if (d := _date_or_none(k)) is not None}
 
 
 def _own(path: Path, chain: tuple[Path, ...], fitted: list[Path]) -> tuple[dict[str, Any], Origins]:
