@@ -106,13 +106,13 @@ def employee_inputs(draws: int, years: int, seed: int = 0) -> tuple:
     employment = np.exp(-(((age - 38.0) / 14.0) ** 2))  # (A,)
     coverage = 0.5 + 0.3 * np.arange(T) / max(T - 1, 1)  # (T,)
     size = np.array([4.0e6, 0.8e6, 1.7e6]) / employment[16:60].sum()  # (G,)
-    cells[0, ..., L.TARGET] = working_t * employment[None, None, :] * coverage[:, None, None] * size[None, :, None]
+    target = (working_t * employment[None, None, :] * coverage[:, None, None] * size[None, :, None])[None]
     cells[0, ..., L.HAZARD] = (age[None, None, :] >= claim[:, :, None]).astype(float)
     cells[0, ..., L.DIVISOR] = np.interp(age, [40, 50, 55, 60, 65, 70], [233, 195, 170, 139, 101, 56])[None, None, :]
     cells[0, ..., L.SHORT_EXIT] = (age[None, None, :] >= np.array([65, 60, 60])[None, :, None]).astype(float)
     cells[0, ..., L.DORMANCY] = 0.04
     cells[0, ..., L.REACTIVATION] = 0.10
-    return (act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, SEX_OF_GROUP)
+    return (act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, target, SEX_OF_GROUP)
 
 
 def employee_run(impl: str, args: tuple) -> np.ndarray:

@@ -24,6 +24,11 @@ of records::
   ``max_abs_residual_seconds``, ``max_rel_residual_large`` (over sizes >= 1/10 of the largest);
   ns_per_cell_year = slope / cells per draw x 1e9; the same fit of the CPU seconds as
   ``cpu_slope_seconds``, ``cpu_intercept_seconds``, ``cpu_r2``, ``ns_per_cell_year_cpu``;
+- "stochastic_run" (impl "python", per draw count) and "deterministic_run" (draws 1): the fastest
+  round of ``simulator.run`` of Jiangxi to 2100 in this session, ``seconds_per_draw``,
+  ``ratio_to_deterministic`` (seconds / one deterministic run) and ``peak_mib`` (the process's
+  peak resident memory so far); "fit:stochastic_run": seconds against draws (slope = seconds per
+  draw, intercept = the fixed cost);
 - "machine": CPU model, cores, memory, library versions, load average.
 
 Every timed record also has ``cpu_seconds`` (least CPU time of a round: this process with all
@@ -64,6 +69,7 @@ COMMANDS = (
     "sim_sweep_regions_w2",
     "sim_sweep_target_draws",
 )
+STOCHASTIC = ("stochastic_run", "deterministic_run")
 
 
 def record(kernel: str, impl: str | None, draws=None, years=None, seconds=None, ns=None, **extra) -> dict:
@@ -126,7 +132,14 @@ def records_from_pytest(report: dict) -> list[dict]:
         elif kernel in COMMANDS:
             extra = {k: info[k] for k in ("command", "numba_cache", "import_seconds", "workers", "tasks", "draws") if k in info}
             out.append(record(kernel, "command", seconds=stats["min"], **extra, **common))
+        elif kernel in STOCHASTIC:
+            out.append(record(kernel, "python", info["draws"], info["years"], stats["min"], peak_mib=info.get("peak_mib"),
+                              seconds_per_draw=stats["min"] / info["draws"], **common))  # fmt: skip
     pair_with_numpy(out)
+    deterministic = [r["seconds"] for r in out if r["kernel"] == "deterministic_run"]
+    for r in out:
+        if r["kernel"] == "stochastic_run" and deterministic:
+            r["ratio_to_deterministic"] = r["seconds"] / deterministic[0]
     return out
 
 
@@ -145,8 +158,18 @@ def pair_with_numpy(records: list[dict]) -> None:
 
 def fits(records: list[dict]) -> list[dict]:
     """Linear fit of numba seconds against draws x years, one per kernel; the same for the CPU
-    seconds (all threads), which other work on the machine disturbs far less."""
+    seconds (all threads), which other work on the machine disturbs far less. Stochastic runs:
+    seconds against draws."""
     out = []
+    rows = [r for r in records if r["kernel"] == "stochastic_run"]
+    if len(rows) >= 2:
+        x = [r["draws"] for r in rows]
+        fit = cases.linear_fit(x, [r["seconds"] for r in rows])
+        cpu = cases.linear_fit(x, [r["cpu_seconds"] for r in rows]) if all(r.get("cpu_seconds") is not None for r in rows) else {}
+        out.append(record("fit:stochastic_run", "python", slope_seconds=fit["slope"], intercept_seconds=fit["intercept"],
+                          r2=fit["r2"], max_abs_residual_seconds=fit["max_abs_residual"],
+                          max_rel_residual_large=fit["max_rel_residual"], points=len(rows), x="draws",
+                          cpu_slope_seconds=cpu.get("slope"), cpu_intercept_seconds=cpu.get("intercept")))  # fmt: skip
     for kernel in KERNELS:
         rows = [r for r in records if r["kernel"] == kernel and r["impl"] == "numba"]
         if len(rows) < 2:
@@ -252,6 +275,17 @@ def print_table(records: list[dict]) -> None:
                 detail += f"import alone {r['import_seconds']:.3f} s (-X importtime); "
             detail += f"load {_load(r)}"
             other.add_row(k, f"{r['seconds']:.3f} s (median {r['seconds_median']:.3f})", detail)
+        elif k in STOCHASTIC:
+            detail = f"CPU {r['cpu_seconds']:.3f} s; " if r.get("cpu_seconds") is not None else ""
+            detail += f"peak memory so far {r['peak_mib']:.0f} MiB; load {_load(r)}"
+            if "ratio_to_deterministic" in r:
+                detail = f"{r['ratio_to_deterministic']:.1f} x the deterministic run; " + detail
+            other.add_row(f"{k} ({r['draws']:,} draws)", f"{r['seconds']:.3f} s ({r['seconds_per_draw'] * 1e3:.2f} ms a draw)", detail)
+        elif k == "fit:stochastic_run":
+            other.add_row(
+                f"{k} (wall seconds vs draws)", f"R^2 {r['r2']:.5f}",
+                f"slope {r['slope_seconds'] * 1e3:.3g} ms a draw, intercept {r['intercept_seconds']:.3g} s, {r['points']} points",
+            )  # fmt: skip
         elif k.startswith("fit:"):
             other.add_row(
                 f"{k} (wall seconds vs draws x years)",

@@ -20,6 +20,14 @@ one-year benchmark deposit rate (see docs/uncertainty.md for why). phi is the OL
 the origin with Kendall's small-sample correction phi + (1 + 3 phi) / n; a full VAR(1) is fitted on
 the common sample and compared by BIC.
 
+Long-run shifts (one per draw, held over the projection; docs/uncertainty.md section 5): the sd of
+each is the standard error of the level of a straight-line trend fitted to the series over the span,
+at the span's centre, with the residuals' first-order autocorrelation r1 taken into account:
+
+    se = sd(residuals) sqrt((1 + r1) / (1 - r1) / n)
+
+i.e. how precisely the history pins down the level of the path the scenario extends.
+
 Demographic block: z_t = phi z_{t-1} + sigma e_t with z_2023 ~ N(0, s0^2) (jump-off uncertainty),
 on TFR (level: TFR_t = median_t + z_t) and on e0 by sex (years). The three parameters are fitted by
 least squares so that median +- q sd_h matches WPP's 80% and 95% bounds in every year 2024-2100,
@@ -208,6 +216,35 @@ def var1_bic(dev: pd.DataFrame) -> dict[str, float]:
 
 
 @dataclass
+class LevelFit:
+    """Straight-line trend of a series: the standard error of its level at the span's centre."""
+
+    se: float
+    resid_sd: float
+    r1: float
+    n: int
+    mean: float
+
+
+def trend_level_se(x: pd.Series) -> LevelFit:
+    """Fit x_t = a + b t by OLS on the observed years; se of a + b t_mid with AR(1) residuals:
+    resid sd (ddof 2) x sqrt((1 + r1) / (1 - r1) / n), r1 the lag-1 correlation of the residuals on
+    consecutive years (clipped to +-0.95)."""
+    x = x.dropna()
+    n = len(x)
+    if n < 5:
+        raise ValueError(f"only {n} years: too few for a trend level")
+    t = x.index.to_numpy(float)
+    slope, intercept = np.polyfit(t, x.to_numpy(), 1)
+    resid = pd.Series(x.to_numpy() - (intercept + slope * t), index=x.index)
+    prev = resid.reindex(resid.index - 1)
+    ok = prev.notna().to_numpy()
+    r1 = float(np.clip(np.corrcoef(resid.to_numpy()[ok], prev.to_numpy()[ok])[0, 1], -0.95, 0.95))
+    sd = float(resid.std(ddof=2))
+    return LevelFit(se=sd * float(np.sqrt((1 + r1) / (1 - r1) / n)), resid_sd=sd, r1=r1, n=n, mean=float(x.mean()))
+
+
+@dataclass
 class EconomyFit:
     names: list[str]
     fits: dict[str, AR1Fit]
@@ -218,6 +255,7 @@ class EconomyFit:
     bic: dict[str, float]
     span: tuple[int, int]
     lam: float
+    levels: dict[str, LevelFit] = field(default_factory=dict)
 
 
 def economy_data(history: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
@@ -232,7 +270,8 @@ def fit_economy(history: pd.DataFrame, start: int = START, end: int = END, lam: 
     dev = pd.DataFrame({c: data[c] - hp_trend(data[c], lam, range(start, end + 1)) for c in data}).where(data.notna())
     fits = {c: fit_ar1(dev[c]) for c in dev}
     corr, se, n = pairwise_correlation({c: f.residuals for c, f in fits.items()})
-    return EconomyFit(list(dev), fits, corr, se, n, dev, var1_bic(dev), (start, end), lam)
+    levels = {c: trend_level_se(data[c]) for c in data}
+    return EconomyFit(list(dev), fits, corr, se, n, dev, var1_bic(dev), (start, end), lam, levels)
 
 
 def alternative_returns(history: pd.DataFrame) -> dict[str, dict]:
@@ -355,12 +394,26 @@ def defaults_yaml(eco: EconomyFit, alt: dict[str, dict], demo: dict[str, Interva
             f"      persistence: {fmt(f.phi)}  # OLS {fmt(f.phi_ols)} (se {fmt(f.se_phi)}), {f.n_pairs} year pairs",
             f"      innovation_sd: {fmt(f.sigma, 5)}  # se {fmt(f.se_sigma, 5)}",
         ]
+        if c == "unemployment_rate":
+            lv = eco.levels[c]
+            L.append(f"      level: {fmt(lv.mean)}  # mean of the {lv.n} years used: a shock z scales claims by (level + z) / level")
     L.append("  # Innovation correlations, pairwise over the years both residuals exist; order as in variables.")
     L.append("  correlation:")
     for i, c in enumerate(eco.names):
         row = ", ".join(fmt(v, 3) for v in eco.correlation[i])
         ses = ", ".join(fmt(v, 2) for v in eco.corr_se[i])
         L.append(f"    - [{row}]  # {c}; se [{ses}]")
+    L += [
+        "",
+        "long_run:",
+        "  # One shift per draw of the long-run level of each economic path, N(0, sd^2), correlated like the",
+        "  # innovations, added to every year from the first shocked year on (docs/uncertainty.md, section 5).",
+        "  # sd = standard error of the level of a straight-line trend over the span, at its centre, with",
+        "  # AR(1)-correlated residuals: sd(resid) sqrt((1 + r1) / (1 - r1) / n).",
+    ]
+    for c in eco.names:
+        lv = eco.levels[c]
+        L.append(f"  {c}: {fmt(lv.se)}  # resid sd {fmt(lv.resid_sd)}, r1 {lv.r1:.2f}, {lv.n} years")
     L += [
         "",
         "fund_return_alternatives:",
@@ -381,6 +434,7 @@ def defaults_yaml(eco: EconomyFit, alt: dict[str, dict], demo: dict[str, Interva
         "  # AR(1) deviations from the WPP 2024 median path, started in 2023 (last WPP estimate):",
         "  #   z_2023 ~ N(0, initial_sd^2), z_t = persistence * z_(t-1) + innovation_sd * e_t.",
         "  # Fitted by least squares to WPP's 80% and 95% bounds in every year 2024-2100 (docs: fit table).",
+        f"  jump_off_year: {WPP_JUMP_OFF}  # z of this year has sd initial_sd; the first drawn year is the next",
     ]
     units = {"tfr": "children per woman, added to the TFR path", "e0_male": "years of life expectancy at birth",
              "e0_female": "years of life expectancy at birth"}
@@ -414,6 +468,10 @@ def report(eco: EconomyFit, alt: dict[str, dict], demo: dict[str, IntervalFit], 
     b = eco.bic
     out.append(f"BIC on {b['years']} complete years: diagonal AR(1) {b['diagonal_ar1']:.1f}, full VAR(1) {b['var1']:.1f} "
                f"(lower is better); VAR(1) largest |eigenvalue| {b['var1_max_abs_eigenvalue']:.2f}")
+    out.append("long-run level se (straight-line trend, AR(1) residuals):")
+    for c in eco.names:
+        lv = eco.levels[c]
+        out.append(f"  {c:<18} se {lv.se:.4f}  resid sd {lv.resid_sd:.4f}  r1 {lv.r1:.2f}  n {lv.n}  mean {lv.mean:.4f}")
     out.append("sensitivity (phi / sigma):")
     for label, f in sens.items():
         out.append(f"  {label:<22}" + "  ".join(f"{c}: {f.fits[c].phi:.2f}/{f.fits[c].sigma:.4f}" for c in f.names))

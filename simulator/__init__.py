@@ -5,6 +5,7 @@ Python entry points (the ``sim`` command is a thin layer over these)::
     import simulator
     scenario = simulator.load_scenario("scenarios/jiangxi.yaml")
     results = simulator.run("scenarios/jiangxi.yaml")   # xarray.Dataset, what `sim run` writes
+    fan = simulator.run("scenarios/jiangxi.yaml", draws=1000, seed=1)   # percentiles over 1,000 draws
 
 Importing this package is cheap: numerics, numba and plotting load on first use.
 """
@@ -32,18 +33,37 @@ def load_scenario(path: str | os.PathLike[str], fitted: bool = True) -> Scenario
     return _load(path, fitted)
 
 
-def run(scenario: Scenario | str | os.PathLike[str]) -> xarray.Dataset:
+def run(
+    scenario: Scenario | str | os.PathLike[str],
+    draws: int | None = None,
+    seed: int = 0,
+    keep_draws: bool = False,
+) -> xarray.Dataset | xarray.DataTree:
     """Project ``scenario`` (an object or a path) and return the results Dataset: the same variables,
     attributes and provenance that ``sim run`` writes to ``results.nc``. Given a path, the attributes
-    name the file and the fitted values merged into it."""
-    from simulator.model.projection import project
+    name the file and the fitted values merged into it.
 
+    ``draws=N``: a stochastic run of N draws of the scenario's ``uncertainty`` model (defaults shipped
+    in the package) from ``seed``; every variable then has a ``quantile`` dim (2.5%, 10%, 50%, 90%,
+    97.5%) and the depletion probabilities are added (docs/uncertainty.md). The same seed gives the
+    same results. ``keep_draws=True`` returns an ``xarray.DataTree``: that summary at its root and every
+    draw in its ``draws`` node."""
+    if keep_draws and draws is None:
+        raise ValueError("keep_draws needs draws (a stochastic run)")
     if hasattr(scenario, "policy"):
-        return project(scenario)  # type: ignore[arg-type]
-    from simulator.scenario.load import load_with_origins
+        loaded, source, fitted = scenario, None, []
+    else:
+        from simulator.scenario.load import load_with_origins
 
-    loaded, _, fitted = load_with_origins(scenario)  # type: ignore[arg-type]
-    return project(loaded, source=scenario, fitted=fitted)  # type: ignore[arg-type]
+        loaded, _, fitted = load_with_origins(scenario)  # type: ignore[arg-type]
+        source = scenario
+    if draws is None:
+        from simulator.model.projection import project
+
+        return project(loaded, source=source, fitted=fitted)  # type: ignore[arg-type]
+    from simulator.uncertainty.run import run as run_draws
+
+    return run_draws(loaded, draws, seed, keep_draws, source=source, fitted=fitted)  # type: ignore[arg-type]
 
 
 def calc_pension(

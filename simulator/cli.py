@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -15,17 +17,20 @@ import simulator
 
 
 def _is_usage_error(exc: BaseException) -> bool:
-    names = [c.__name__ for c in type(exc).__mro__]
-    return "UsageError" in names and "NoArgsIsHelpError" not in names
+    return "UsageError" in [c.__name__ for c in type(exc).__mro__]
 
 
 def _usage_exit(exc: BaseException) -> None:
-    """A usage error (unknown option, bad choice, missing argument) as one line on stderr, exit 2."""
+    """A usage error (unknown option, bad choice, missing argument or command) as one line on
+    stderr, exit 2."""
     ctx = getattr(exc, "ctx", None)
     where = ctx.command_path if ctx is not None else "sim"
     message = exc.format_message().replace("Value error, ", "")  # type: ignore[attr-defined]
-    typer.echo(f"{where}: {message} (see {where} --help)", err=True)
-    raise typer.Exit(2)
+    commands = getattr(getattr(ctx, "command", None), "commands", None)
+    if message.startswith("Missing command") and commands:
+        message = f"Missing command (expected one of: {', '.join(commands)})"
+    message = re.sub(r"\s*\n\s*", " ", message)  # click lists choices on separate lines
+    fail(f"{where}: {message} (see {where} --help)")
 
 
 class OneLineErrors(TyperGroup):
@@ -52,17 +57,19 @@ app = typer.Typer(
     cls=OneLineErrors,
     name="sim",
     help="Project China's social-insurance funds for one region, year by year.",
-    no_args_is_help=True,
+    no_args_is_help=False,  # a bare `sim` is a usage error of one line, not a page of help
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-calc = typer.Typer(help="Statutory calculators: retirement age, one worker's pension.", no_args_is_help=True)
+calc = typer.Typer(help="Statutory calculators: retirement age, one worker's pension.", no_args_is_help=False)
 app.add_typer(calc, name="calc")
 
 
 def fail(message: str) -> None:
-    """Print one line on stderr and exit with code 2 (bad input)."""
-    typer.echo(message, err=True)
+    """Print one line on stderr (control characters escaped, long input cut) and exit with code 2."""
+    from simulator.errors import one_line
+
+    typer.echo(one_line(str(message)), err=True)
     raise typer.Exit(2)
 
 
@@ -82,31 +89,59 @@ def main(
 
 
 def _load(path: Path):
-    return _load_with_fitted(path)[0]
+    return _load_full(path)[0]
 
 
-def _load_with_fitted(path: Path):
-    """(scenario, the fitted-value files merged into it); a bad file is one line and exit 2."""
+def _load_full(path: Path):
+    """(scenario, origins of its keys, the fitted-value files merged into it); a bad file is one
+    line and exit 2."""
     from simulator.errors import ScenarioError
     from simulator.scenario.load import load_with_origins
 
     try:
-        scenario, _, fitted = load_with_origins(path)
+        return load_with_origins(path)
     except ScenarioError as exc:
         fail(str(exc))
-    return scenario, fitted
+
+
+def _project(loaded, origins, path: Path, fitted):
+    """Project a loaded scenario as ``simulator.run(path)`` does; a value the projection finds
+    impossible (e.g. net out-migration that empties an age group) is one line naming its file, line
+    and key, and exit 2."""
+    from simulator.errors import InputError, ScenarioError
+    from simulator.model.projection import project
+    from simulator.scenario.extends import locate
+
+    try:
+        return project(loaded, source=path, fitted=fitted)
+    except InputError as exc:
+        file, line, key = locate(origins, tuple(exc.key_path.split(".")))
+        fail(str(ScenarioError(file, line, key, exc.message)))
+
+
+@contextlib.contextmanager
+def _claimed(outdir: Path, force: bool, written_by: str):
+    """Claim the output folder before the work starts (see simulator.io.outdir); a refusal or a
+    file-system failure is one line and exit 2."""
+    from simulator.io.outdir import OutputError, OutputFolder
+
+    try:
+        with OutputFolder(outdir, force, written_by) as folder:
+            yield folder
+    except OutputError as exc:
+        fail(str(exc))
 
 
 @app.command()
 def validate(scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")]) -> None:
     """Check scenario files; exit 0 when all are valid, 2 otherwise."""
-    from simulator.errors import ScenarioError
+    from simulator.errors import ScenarioError, printable
 
     bad = 0
     for path in scenarios:
         try:
             simulator.load_scenario(path)
-            typer.echo(f"{path}: ok")
+            typer.echo(f"{printable(str(path))}: ok")
         except ScenarioError as exc:
             typer.echo(str(exc), err=True)
             bad += 1
@@ -130,12 +165,20 @@ class PlotKind(str, Enum):  # simulator.io.plots.KINDS (not imported here: `sim 
     enrolment = "enrolment"
     dependency = "dependency"
     pyramid = "pyramid"
+    fan_balance = "fan_balance"
+    fan_dependency = "fan_dependency"
 
 
 LangOption = Annotated[
     Lang, typer.Option("--lang", help="Plot labels: zh needs a CJK font; auto = zh when one is installed, else en.")
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+ForceFolderOption = Annotated[bool, typer.Option("--force", help="Replace an output folder that holds only sim's results.")]
+DrawsOption = Annotated[
+    int | None,
+    typer.Option("--draws", min=1, max=100_000, help="Stochastic run of N draws: percentiles of every variable (docs/uncertainty.md)."),
+]
+SeedOption = Annotated[int, typer.Option("--seed", min=0, help="Seed of the draws: the same seed gives the same results.")]
 
 
 @app.command()
@@ -144,7 +187,7 @@ def run(
     outdir: Annotated[
         Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/NAME].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    force: ForceFolderOption = False,
     quiet: QuietOption = False,
     summary_format: Annotated[
         SummaryFormat, typer.Option("--format", help="Format of the summary table: summary.csv or summary.parquet.")
@@ -158,17 +201,26 @@ def run(
         ),
     ] = None,
     lang: LangOption = Lang.auto,
+    draws: DrawsOption = None,
+    seed: SeedOption = 0,
+    keep_draws: Annotated[
+        bool, typer.Option("--keep-draws", help="Also keep every draw (group 'draws' of results.nc; about 0.4 MB a draw).")
+    ] = False,
 ) -> None:
-    """Project a scenario and write results.nc, the summary table and the plots."""
+    """Project a scenario and write results.nc, the summary table and the plots.
+
+    With --draws N: N draws of the scenario's stochastic model (docs/uncertainty.md); results.nc
+    holds the 2.5%, 10%, 50%, 90% and 97.5% percentiles of every variable and the probability that
+    each fund is depleted by each year."""
     from simulator.io.progress import progress
-    from simulator.io.writers import OutputExists, write_results
+    from simulator.io.writers import fill_results
 
     if summary_format is SummaryFormat.parquet:
         _require("pyarrow", "--format parquet needs pyarrow (pip install pyarrow)")
-    loaded, fitted = _load_with_fitted(scenario)
+    if keep_draws and draws is None:
+        fail("sim run: --keep-draws needs --draws N (see sim run --help)")
+    loaded, origins, fitted = _load_full(scenario)
     outdir = outdir or Path("results") / loaded.name
-    if outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
     draw = not quiet if plots is None else plots
     written: list[str] = ["results.nc", f"summary.{summary_format.value}"]
 
@@ -179,17 +231,19 @@ def run(
         paths = write_plots(results, folder / "plots", lang.value)
         written.append(f"plots/ ({', '.join(p.name for p in paths)})")
 
-    with progress(f"projecting {loaded.name}", total=3 if draw else 2, quiet=quiet) as bar:
-        from simulator.model.projection import project
-
-        results = project(loaded, source=scenario, fitted=fitted)  # what simulator.run(scenario) returns
-        bar.advance("writing results")
-        try:
-            write_results(
-                results, outdir, force=force, summary_format=summary_format.value, extra=draw_plots if draw else None
-            )
-        except OutputExists as exc:
-            fail(str(exc))
+    every_draw = None
+    with _claimed(outdir, force, "sim run") as folder, progress(
+        f"projecting {loaded.name}", total=(draws or 1) + (2 if draw else 1), quiet=quiet
+    ) as bar:
+        if draws is None:
+            results = _project(loaded, origins, scenario, fitted)  # what simulator.run(scenario) returns
+            bar.advance("writing results")
+        else:
+            results = _stochastic(loaded, scenario, fitted, draws, seed, keep_draws, bar)
+            if keep_draws:
+                results, every_draw = results["/"].to_dataset(), results["draws"].to_dataset()
+                written[0] = "results.nc (with every draw in its group 'draws')"
+        folder.write(fill_results(results, summary_format.value, draw_plots if draw else None, every_draw))
         bar.advance()
     if not quiet:
         from simulator.io.tables import print_headline
@@ -199,30 +253,106 @@ def run(
         typer.echo(f"next: sim report {outdir}   (an HTML report to open in a browser)")
 
 
+def _fail_at_key(path: Path, exc: Exception) -> None:
+    """A ValueError whose message starts with a key path (``uncertainty.x.y: ...``) as one line
+    ``file:LINE: key.path: ...`` (the line of the longest part of the key path the file sets)."""
+    from simulator.errors import ScenarioError
+    from simulator.scenario.load import load_with_origins
+
+    key, sep, rest = str(exc).partition(": ")
+    try:
+        origins = load_with_origins(path)[1]
+    except ScenarioError:  # pragma: no cover - the file loaded a moment ago
+        origins = {}
+    found = [k for k in origins if k and sep and (key == ".".join(k) or key.startswith(".".join(k) + "."))]
+    if not found:
+        fail(f"{path}: {exc}")
+    file, line = origins[max(found, key=len)]
+    fail(str(ScenarioError(file, line, key, rest)))
+
+
+def _stochastic(loaded, path: Path, fitted, draws: int, seed: int, keep_draws: bool, bar):
+    """The stochastic run of ``sim run --draws`` (a bad uncertainty setting: one line, exit 2)."""
+    from simulator.uncertainty.run import run as run_draws
+
+    done = [0]
+
+    def advance(k: int) -> None:
+        bar.advance(f"draws {k:,} of {draws:,}", k - done[0])
+        done[0] = k
+
+    try:
+        results = run_draws(loaded, draws, seed, keep_draws, source=path, fitted=fitted, progress=advance)
+    except ValueError as exc:
+        _fail_at_key(path, exc)
+    bar.advance("writing results", 0)
+    return results
+
+
+@app.command()
+def sensitivity(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    outdir: Annotated[
+        Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/NAME-sensitivity].")
+    ] = None,
+    force: ForceFolderOption = False,
+    lang: LangOption = Lang.auto,
+    quiet: QuietOption = False,
+    case: Annotated[list[str] | None, typer.Option("--case", help="Only this case (repeat for more) \\[default: all].")] = None,
+) -> None:
+    """One-at-a-time low and high changes of the key assumptions: sensitivity.csv and tornado.png.
+
+    Each case moves one assumption from the uncertainty start year on (wage growth, inflation, fund
+    return, fertility, mortality improvement, coverage, compliance, indexation, retirement take-up, and
+    the scenario's own cases) and reports, per scheme, the change in the depletion year, in the
+    actuarial balance over 25, 50 and 75 years and in the balance in 2035 and 2050."""
+    from simulator.io.progress import progress
+    from simulator.uncertainty.sensitivity import run as run_sensitivity
+
+    loaded = _load(scenario)
+    outdir = outdir or Path("results") / f"{loaded.name}-sensitivity"
+    with _claimed(outdir, force, "sim sensitivity") as folder:
+        with progress(f"sensitivity of {loaded.name}", quiet=quiet):
+            try:
+                table = run_sensitivity(loaded, case)
+            except ValueError as exc:
+                _fail_at_key(scenario, exc)
+
+        def fill(tmp: Path) -> None:
+            from simulator.io.plots import tornado
+
+            table.to_csv(tmp / "sensitivity.csv", index=False)
+            tornado(table, tmp / "tornado.png", lang.value)
+
+        folder.write(fill)
+    if not quiet:
+        from simulator.io.tables import console_for_tables, sensitivity_table
+
+        console_for_tables().print(sensitivity_table(table))
+        typer.echo(f"wrote {outdir}/sensitivity.csv and {outdir}/tornado.png")
+
+
 @app.command()
 def calibrate(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file with a calibration block.")],
     outdir: Annotated[
         Path | None, typer.Option("-o", "--outdir", help="Folder for calibration.csv \\[default: results/NAME-calibration].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    force: ForceFolderOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Fit the scenario's free parameters to its targets; store the fitted values beside the scenario."""
     from simulator.calibrate import run_calibration
-    from simulator.io.writers import OutputExists, write_atomic_dir
 
-    loaded, outdir = _calibration_start(scenario, outdir, force, "calibration")
-    done = _fitting(loaded, quiet, lambda tick: run_calibration(scenario, progress=tick))
+    loaded, outdir = _calibration_start(scenario, outdir, "calibration")
+    with _claimed(outdir, force, "sim calibrate") as folder:
+        done = _fitting(loaded, quiet, lambda tick: run_calibration(scenario, progress=tick))
 
-    def fill(tmp: Path) -> None:
-        done.table.to_csv(tmp / "calibration.csv", index=False)
-        done.parameters.to_csv(tmp / "parameters.csv", index=False)
+        def fill(tmp: Path) -> None:
+            done.table.to_csv(tmp / "calibration.csv", index=False)
+            done.parameters.to_csv(tmp / "parameters.csv", index=False)
 
-    try:
-        write_atomic_dir(outdir, force, fill)
-    except OutputExists as exc:
-        fail(str(exc))
+        folder.write(fill)
     if not quiet:
         from simulator.io.tables import print_calibration
 
@@ -237,32 +367,29 @@ def backtest(
     outdir: Annotated[
         Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/NAME-backtest-YEAR].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    force: ForceFolderOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Calibrate on the figures up to a year only, project, and compare with every later figure."""
     from simulator.calibrate import run_backtest
     from simulator.scenario.calibration import CALIBRATION_LAST_YEAR
-    from simulator.io.writers import OutputExists, write_atomic_dir
 
-    loaded, outdir = _calibration_start(scenario, outdir, force, f"backtest-{fit_until}")
+    loaded, outdir = _calibration_start(scenario, outdir, f"backtest-{fit_until}")
     if not loaded.base_year < fit_until <= CALIBRATION_LAST_YEAR:
         fail(f"--fit-until {fit_until}: expected a year after the base year {loaded.base_year} and at most {CALIBRATION_LAST_YEAR}")
-    done = _fitting(loaded, quiet, lambda tick: run_backtest(scenario, fit_until, progress=tick))
+    with _claimed(outdir, force, "sim backtest") as folder:
+        done = _fitting(loaded, quiet, lambda tick: run_backtest(scenario, fit_until, progress=tick))
 
-    def fill(tmp: Path) -> None:
-        from simulator.io.plots import backtest_plot
+        def fill(tmp: Path) -> None:
+            from simulator.io.plots import backtest_plot
 
-        done.table.to_csv(tmp / "backtest.csv", index=False)
-        done.calibration.table.to_csv(tmp / "calibration.csv", index=False)
-        done.calibration.parameters.to_csv(tmp / "parameters.csv", index=False)
-        if not done.table.empty:
-            backtest_plot(done.results, done.table, fit_until, tmp / "backtest.png")
+            done.table.to_csv(tmp / "backtest.csv", index=False)
+            done.calibration.table.to_csv(tmp / "calibration.csv", index=False)
+            done.calibration.parameters.to_csv(tmp / "parameters.csv", index=False)
+            if not done.table.empty:
+                backtest_plot(done.results, done.table, fit_until, tmp / "backtest.png")
 
-    try:
-        write_atomic_dir(outdir, force, fill)
-    except OutputExists as exc:
-        fail(str(exc))
+        folder.write(fill)
     if not quiet:
         from simulator.io.tables import print_backtest, print_calibration
 
@@ -271,15 +398,13 @@ def backtest(
         typer.echo(f"wrote {outdir}: backtest.csv, calibration.csv, parameters.csv" + ("" if done.table.empty else ", backtest.png"))
 
 
-def _calibration_start(scenario: Path, outdir: Path | None, force: bool, suffix: str):
-    """(the scenario, the output folder) for calibrate and backtest; one line and exit 2 when either is unusable."""
+def _calibration_start(scenario: Path, outdir: Path | None, suffix: str):
+    """(the scenario, the output folder) for calibrate and backtest; one line and exit 2 when the
+    scenario has no calibration block (the folder is claimed by the caller)."""
     loaded = _load(scenario)
     if loaded.calibration is None:
         fail(f"{scenario}: no calibration block (expected calibration: parameters and targets, see docs/calibration.md)")
-    outdir = outdir or Path("results") / f"{loaded.name}-{suffix}"
-    if outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
-    return loaded, outdir
+    return loaded, outdir or Path("results") / f"{loaded.name}-{suffix}"
 
 
 def _fitting(loaded, quiet: bool, work):
@@ -315,7 +440,7 @@ def plot(
 ) -> None:
     """Draw one plot from a results folder."""
     from simulator.io.plots import draw
-    from simulator.io.writers import OutputExists, atomic_file
+    from simulator.io.writers import OutputError, atomic_file
 
     ds = _read(results)
     output = output or Path(f"{ds.attrs['scenario']}_{kind.value}.png")
@@ -324,7 +449,7 @@ def plot(
     try:
         with atomic_file(output, force) as tmp:
             draw(kind.value, ds, tmp, lang.value, year)
-    except (OutputExists, ValueError) as exc:
+    except (OutputError, ValueError) as exc:
         fail(f"{results}: {exc}" if isinstance(exc, ValueError) else str(exc))
     if not quiet:
         typer.echo(f"wrote {output}")
@@ -339,35 +464,65 @@ def compare(
     outdir: Annotated[
         Path | None, typer.Option("-o", "--outdir", help="Output folder \\[default: results/compare_A_vs_B].")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output folder.")] = False,
+    force: ForceFolderOption = False,
     lang: LangOption = Lang.auto,
     quiet: QuietOption = False,
+    draws: DrawsOption = None,
+    seed: SeedOption = 0,
 ) -> None:
-    """Key indicators of scenarios side by side, and their fund gaps overlaid."""
-    from simulator.io.compare import PLOT_FILE, TABLE_FILE, compare_table, rich_table, unique_labels, write_compare
+    """Key indicators of scenarios side by side, and their fund gaps overlaid.
+
+    Scenario files run now (with --draws N: stochastic runs, their medians with 80% ranges); results
+    folders are read. When one of two scenario files extends the other (a reform and its parent), each
+    changed key is also scored on its own and in sequence: how much of the change in the actuarial
+    balance each provision buys (scoring.csv)."""
+    from simulator.io.compare import PLOT_FILE, SCORING_FILE, TABLE_FILE, compare_fill, compare_table, rich_table, unique_labels
     from simulator.io.progress import track
-    from simulator.io.writers import OutputExists
 
     if len(inputs) < 2:
         fail("sim compare: give two or more scenario files or results folders")
-    sources = [_load(p) if p.suffix.lower() in (".yaml", ".yml") else _read(p) for p in inputs]
-    labels = unique_labels([s.name if hasattr(s, "policy") else str(s.attrs["scenario"]) for s in sources])
+    sources = [_load_full(p) if p.suffix.lower() in (".yaml", ".yml") else _read(p) for p in inputs]
+    labels = unique_labels([s[0].name if isinstance(s, tuple) else str(s.attrs["scenario"]) for s in sources])
     outdir = outdir or Path("results") / ("compare_" + "_vs_".join(labels))
-    if outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
-    datasets = {}
-    for label, path, source in track(list(zip(labels, inputs, sources)), "running scenarios", quiet=quiet):
-        datasets[label] = simulator.run(path) if hasattr(source, "policy") else source
-    table = compare_table(datasets)
-    try:
-        write_compare(datasets, outdir, force, lang.value, table)
-    except OutputExists as exc:
-        fail(str(exc))
+    with _claimed(outdir, force, "sim compare") as folder:
+        datasets = {}
+        for label, path, source in track(list(zip(labels, inputs, sources)), "running scenarios", quiet=quiet):
+            if not isinstance(source, tuple):
+                datasets[label] = source
+            elif draws is None:
+                datasets[label] = _project(source[0], source[1], path, source[2])
+            else:
+                try:
+                    datasets[label] = simulator.run(path, draws=draws, seed=seed)
+                except ValueError as exc:
+                    _fail_at_key(path, exc)
+        table = compare_table(datasets)
+        scoring = _scoring(inputs) if all(isinstance(s, tuple) for s in sources) and len(inputs) == 2 else None
+        folder.write(compare_fill(datasets, lang.value, table, scoring))
     if not quiet:
         from simulator.io.tables import console_for_tables
 
-        console_for_tables().print(rich_table(table, f"{' vs '.join(labels)} (amounts in 亿元 = 100 million yuan)"))
-        typer.echo(f"wrote {outdir}/{TABLE_FILE} and {outdir}/{PLOT_FILE}")
+        console = console_for_tables()
+        console.print(rich_table(table, f"{' vs '.join(labels)} (amounts in 亿元 = 100 million yuan)"))
+        if scoring is not None:
+            from simulator.io.compare import scoring_table
+
+            console.print(scoring_table(scoring))
+        extra = f", {outdir}/{SCORING_FILE}" if scoring is not None else ""
+        typer.echo(f"wrote {outdir}/{TABLE_FILE}, {outdir}/{PLOT_FILE}{extra}")
+
+
+def _scoring(paths: list[Path]):
+    """The provisions' scores when one scenario file extends the other, else None."""
+    from simulator.uncertainty.scoring import reform_pair, score
+
+    pair = reform_pair(*paths)
+    if pair is None:
+        return None
+    try:
+        return score(*pair)
+    except ValueError as exc:
+        fail(f"{pair[1]}: {exc}")
 
 
 @app.command()
@@ -379,11 +534,11 @@ def report(
 ) -> None:
     """Write a self-contained report.html (tables and plots, no network) into a results folder."""
     from simulator.io.report import write_report
-    from simulator.io.writers import OutputExists, ResultsError
+    from simulator.io.writers import OutputError, ResultsError
 
     try:
         path = write_report(results, lang.value, force)
-    except (ResultsError, OutputExists) as exc:
+    except (ResultsError, OutputError) as exc:
         fail(str(exc))
     if not quiet:
         typer.echo(f"wrote {path}  (open in a browser: {path.resolve().as_uri()})")
@@ -410,7 +565,7 @@ def sweep(
 ) -> None:
     """Run many projections at once on dask.distributed; write one Dataset with a dimension per swept axis."""
     from simulator.errors import ScenarioError
-    from simulator.io.writers import OutputExists
+    from simulator.io.writers import OutputError
     from simulator.sweep.cluster import ClusterError
     from simulator.sweep.run import run_sweep
 
@@ -418,7 +573,7 @@ def sweep(
         fail("sim sweep: give --workers or --scheduler, not both (see sim sweep --help)")
     try:
         outcome = run_sweep(spec, outdir, workers=workers, scheduler=scheduler, force=force, quiet=quiet)
-    except (ScenarioError, OutputExists, ClusterError) as exc:
+    except (ScenarioError, OutputError, ClusterError) as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         typer.echo("interrupted: finished tasks are kept; run the same command again to resume", err=True)
@@ -457,6 +612,10 @@ class GroupName(str, Enum):
     F50 = "F50"
 
 
+BORN_YEARS = (1900, 2100)
+"""Birth years ``sim calc retirement`` accepts: people alive in the projection years."""
+
+
 @calc.command("retirement")
 def calc_retirement(
     group: Annotated[GroupName, typer.Option("--group", help="Retirement group.")],
@@ -465,12 +624,14 @@ def calc_retirement(
     scenario: Annotated[Path | None, typer.Option("--scenario", help="Use this scenario's schedule.")] = None,
 ) -> None:
     """Statutory retirement age, the month it is reached and the minimum contribution years."""
-    from simulator.model.retirement import flexible_window, parse_month, statutory_retirement, year_month
+    from simulator.errors import echo
+    from simulator.model.retirement import flexible_window, month_index, statutory_retirement, year_month
 
-    try:
-        birth = parse_month(born)
-    except ValueError as exc:
-        fail(f"--born: {exc}")
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", born, flags=re.ASCII)
+    first, last = BORN_YEARS
+    if not match or not 1 <= int(match[2]) <= 12 or not first <= int(match[1]) <= last:
+        fail(f"sim calc retirement: --born {echo(born)} (expected a birth month YYYY-MM from {first}-01 to {last}-12)")
+    birth = int(month_index(int(match[1]), int(match[2])))
     policy = _retirement_policy(scenario)
     result = statutory_retirement(policy, group.value, birth)
     age, month, min_years = int(result["age_months"]), int(result["month"]), float(result["min_years"])
@@ -609,7 +770,7 @@ def calc_pension(
 def _pension_profiles(province, scenario, outdir, force, lang, as_json) -> None:
     from simulator.errors import ScenarioError
     from simulator.io.profiles import profile_table, write_profiles
-    from simulator.io.writers import OutputExists
+    from simulator.io.writers import OutputError
     from simulator.model.award import CalcError
     from simulator.model.profiles import cohort_profiles
     from simulator.scenario.province_rules import UnknownProvince, load_account_rules, load_province_rules
@@ -636,7 +797,7 @@ def _pension_profiles(province, scenario, outdir, force, lang, as_json) -> None:
         return
     try:
         written = write_profiles(table, notes, outdir, force, lang.value, f"{loaded.name} ({pid} rules)")
-    except OutputExists as exc:
+    except OutputError as exc:
         fail(str(exc))
     from simulator.io.profiles import print_profiles
 

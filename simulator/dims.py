@@ -25,4 +25,6 @@ COORD_ATTRS = {
     SCHEME: {"long_name": "social-insurance scheme"},
     GROUP: {"long_name": "retirement group (M60 men; F55, F50 women by their old retirement age)"},
     DRAW: {"long_name": "draw (one set of parameter values or shocks)"},
+    QUANTILE: {"units": "1", "long_name": "quantile over the draws (0.5: the median)"},
 }
+QUANTILES = (0.025, 0.1, 0.5, 0.9, 0.975)  # the percentiles of a stochastic run: 95% and 80% bands and the median

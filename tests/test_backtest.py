@@ -19,6 +19,8 @@ calibration:
   fitted: jiangxi.fitted.yaml
   parameters:
     - {key: employee_pension.coverage, at: 2015-07-01, lower: 0.2, upper: 1.0}
+    - {key: employee_pension.coverage, at: 2020-07-01, lower: 0.2, upper: 1.0}
+    - {key: employee_pension.pooling.receipt_ratio, lower: 0.5, upper: 3.0}
   targets:
     - {variable: employee_pension.insured, year: 2015, seed: employee_pension.insured}
     - {variable: employee_pension.insured, year: 2020, seed: employee_pension.insured}
@@ -55,8 +57,37 @@ def test_backtest_compares_every_later_figure(workdir) -> None:
     row = retirees[retirees.year == 2022].iloc[0]
     assert row["rel_error"] == pytest.approx((row["model"] - row["actual"]) / row["actual"])
     assert float(done.results["retirees"].sel(scheme="employee_pension", year=2022)) > 0
+    # the 2020 coverage, which no figure up to 2015 identifies, holds the fitted 2015 level
+    pars = done.calibration.parameters.set_index("at")
+    assert pars.loc["2020-07-01", "value"] == pars.loc["2015-07-01", "value"]
+    assert not pars.loc["2020-07-01", "identified"] and pars.loc["2015-07-01", "identified"]
+    # pooling receipts start in 2018-07: no figure up to 2015 moves them, so the ratio keeps its start value
+    ratio = done.calibration.parameters.set_index("key").loc["employee_pension.pooling.receipt_ratio"]
+    assert ratio["value"] == pytest.approx(1.0, abs=1e-12) and not ratio["identified"]
     # the fitted file beside the scenario is left alone
     assert (workdir / "jiangxi.fitted.yaml").read_bytes() == (SCENARIOS / "jiangxi.fitted.yaml").read_bytes()
+
+
+def test_later_parameters_take_the_latest_earlier_value_of_their_key() -> None:
+    """split_later / hold: coverage at 2010, 2015 and 2020 with a fit to 2015 searches 2010 and 2015;
+    2020 takes the 2015 value (0.5); a key with only a later date keeps the scenario's value."""
+    import datetime as dt
+
+    import numpy as np
+
+    from simulator.calibrate.fit import hold, split_later
+    from simulator.scenario.calibration import FreeParameter
+
+    def par(key, year):
+        return FreeParameter(key=key, at=dt.date(year, 7, 1), lower=0.0, upper=1.0)
+
+    params = [par("a", 2010), par("a", 2020), par("a", 2015), par("b", 2018)]
+    searched, held = split_later(params, 2015)
+    assert [p.at.year for p in searched] == [2010, 2015]
+    assert [(p.key, i) for p, i in held] == [("a", 1), ("b", None)]
+    names, values = hold(searched, held, np.array([0.3, 0.5]))
+    assert [(p.key, p.at.year) for p in names] == [("a", 2010), ("a", 2015), ("a", 2020)]
+    assert values.tolist() == [0.3, 0.5, 0.5]
 
 
 def test_cli_writes_the_tables_and_refuses_a_late_year(workdir) -> None:

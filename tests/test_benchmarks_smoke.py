@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # benchmarks/ is a folder of the repository, not of the package
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import cases, run, test_commands, test_kernels, test_stream, test_sweep
+from benchmarks import cases, run, test_commands, test_kernels, test_stochastic, test_stream, test_sweep
 
 
 class FakeBenchmark:
@@ -49,6 +49,10 @@ def benches(tmp_path_factory: pytest.TempPathFactory) -> dict[str, FakeBenchmark
         for impl in cases.IMPLS:
             case = cases.KernelCase(kernel, impl, draws=1, years=3, rounds=1)
             once(f"{kernel}-{impl}", lambda b, case=case: test_kernels.test_kernel(b, case))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(test_stochastic, "stochastic_plan", lambda quick: [(2, 1)])
+        once("deterministic", lambda b: test_stochastic.test_deterministic_run(b, True))
+        once("stochastic", lambda b: test_stochastic.test_stochastic_run(b, True, 0))
     triad = cases.TriadCase("l2", n=1024, repeat=2, threads=1, rounds=1)
     once("stream", lambda b: test_stream.test_stream_triad(b, triad))
     outdir = str(tmp_path_factory.mktemp("sim-out"))
@@ -101,6 +105,7 @@ def test_run_script_records(benches: dict[str, FakeBenchmark]) -> None:
     report = {"benchmarks": [bench.report(name) for name, bench in benches.items()]}
     records = run.records_from_pytest(report)
     doubled = [dict(r, draws=2 * r["draws"], seconds=1.0) for r in records if r["impl"] == "numba" and r["draws"]]
+    doubled += [dict(r, draws=2 * r["draws"], seconds=1.0) for r in records if r["kernel"] == "stochastic_run"]
     records += run.fits(records + doubled)
     records.append(run.machine(cases.load1()))
     for r in records:
@@ -111,7 +116,10 @@ def test_run_script_records(benches: dict[str, FakeBenchmark]) -> None:
     assert all("speedup_vs_numpy" in r for r in kernels if r["impl"] == "numba")
     assert any(r["kernel"] == "stream_triad" and r["gb_per_s"] > 0 for r in records)
     names = {r["kernel"] for r in records}
-    assert names >= {"sim_run_cold", "sim_run_warm_no_plots", "import_simulator", "machine", "fit:population", "sim_sweep_regions_w2"}
+    assert names >= {"sim_run_cold", "sim_run_warm_no_plots", "import_simulator", "machine", "fit:population",
+                     "sim_sweep_regions_w2", "fit:stochastic_run"}
+    stochastic = [r for r in records if r["kernel"] == "stochastic_run"]
+    assert stochastic and all(r["seconds_per_draw"] > 0 and r["ratio_to_deterministic"] > 0 for r in stochastic)
     run.print_table(records)
 
 

@@ -85,7 +85,8 @@ def one_retiree(
     cells = np.zeros((1, T, G, A, L.N_CELLS))
     cells[0, 0, 0, 60, L.HAZARD] = 1.0
     cells[..., L.DIVISOR] = divisor
-    return (act0, zeros_gas, kact0, zeros_gas, zeros_ga, zeros_ga, survival, series, cells, SEX_OF_GROUP)
+    target = np.zeros((1, T, G, A))
+    return (act0, zeros_gas, kact0, zeros_gas, zeros_ga, zeros_ga, survival, series, cells, target, SEX_OF_GROUP)
 
 
 @pytest.mark.parametrize("impl", KERNELS)

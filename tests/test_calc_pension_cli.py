@@ -64,7 +64,7 @@ def test_profiles_table_plot_and_refusal(jiangxi_path, tmp_path) -> None:
         app, ["calc", "pension", "--profiles", "--scenario", str(jiangxi_path), "-o", str(out), "--lang", "en"]
     )
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"profiles.csv", "notes.txt", "replacement_rates.png"}
+    assert {p.name for p in out.iterdir()} == {".sim-output", "profiles.csv", "notes.txt", "replacement_rates.png"}
     table = pd.read_csv(out / "profiles.csv")
     assert set(table.multiple) == {0.5, 1.0, 2.0} and set(table.career) == {"full", "short"}
     again = runner.invoke(app, ["calc", "pension", "--profiles", "--scenario", str(jiangxi_path), "-o", str(out)])

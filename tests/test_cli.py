@@ -45,8 +45,8 @@ def test_run_writes_results_and_refuses_non_empty(jiangxi_path, tmp_path) -> Non
     assert again.exit_code == 2 and "not empty" in again.stderr
     forced = runner.invoke(app, ["run", str(jiangxi_path), "-o", str(out), "--force", "--quiet"])
     assert forced.exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(["results.nc", "summary.csv"])
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]  # no temporary left
+    assert sorted(p.name for p in out.iterdir()) == sorted([".sim-output", "results.nc", "summary.csv"])
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]  # no temporary, no lock left
 
 
 def test_python_api_matches(jiangxi_path) -> None:

@@ -54,7 +54,8 @@ def test_reform_gives_a_higher_employee_pension_balance_in_2035(compared) -> Non
 
 def test_compare_table_and_plot_are_written(compared) -> None:
     out, stdout, table = compared
-    assert sorted(p.name for p in out.iterdir()) == ["compare.csv", "compare_fund_gap.png"]
+    # jiangxi_pre_reform extends jiangxi: its one provision is scored too (test_sensitivity.py)
+    assert sorted(p.name for p in out.iterdir()) == [".sim-output", "compare.csv", "compare_fund_gap.png", "scoring.csv"]
     assert list(table.columns) == [
         "scheme",
         "indicator",

@@ -260,7 +260,8 @@ def test_user_csv_base_population(tmp_path) -> None:
     """good.csv: men 1000 + 10 x age, women 5 more. Women aged 30: 1305. Total: 2 x (101 x 1000 +
     10 x 5050) + 101 x 5 = 303,505."""
     base = {"census_2020": None, "base_total": None, "file": str(CSV / "good.csv")}  # null removes the parent's keys
-    changes = {"demography": {"base_population": base, "migration": {"net": 0}}}  # toy population: no migrants
+    changes = {"demography": {"base_population": base, "migration": {"net": 0}},  # toy population: no migrants
+               "employee_pension": {"initial": {"contributors": 30_000, "dormant": 5_000, "retirees": 20_000}}}
     path = _variant(tmp_path, SCENARIOS / "jiangxi.yaml", changes)
     scenario = simulator.load_scenario(path)
     ds = population_dataset(scenario)
@@ -313,10 +314,24 @@ def test_bad_demography_keys(tmp_path, changes: dict, key: str, words: list[str]
     assert all(w in err.value.message for w in words), str(err.value)
 
 
-def test_out_migration_beyond_the_population_is_an_error(tmp_path) -> None:
+def test_out_migration_beyond_the_population_is_a_load_error(tmp_path) -> None:
+    """Class: net out-migration larger than the base population (found by sim validate)."""
     path = _variant(tmp_path, SCENARIOS / "jiangxi.yaml", {"demography": {"migration": {"net": {2030: -60_000_000}}}})
-    with pytest.raises(ValueError, match="demography.migration.net: net migration in 2030"):
+    with pytest.raises(ScenarioError) as err:
+        simulator.load_scenario(path)
+    assert err.value.key_path == "demography.migration.net.2030" and err.value.line > 1
+    assert "more than the base population" in err.value.message
+
+
+def test_out_migration_that_empties_an_age_group_later_is_an_input_error(tmp_path) -> None:
+    """Class: net out-migration that empties an age group only after some years: the projection's
+    first step finds it and names the parameter (the CLI points at its file and line)."""
+    from simulator.errors import InputError
+
+    path = _variant(tmp_path, SCENARIOS / "jiangxi.yaml", {"demography": {"migration": {"net": {2030: -3_000_000}}}})
+    with pytest.raises(InputError, match="net migration in 20[2-9][0-9] removes more") as err:
         population_dataset(simulator.load_scenario(path))
+    assert err.value.key_path == "demography.migration.net"
 
 
 # ---------------------------------------------------------------- plot

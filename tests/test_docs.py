@@ -20,8 +20,9 @@ def key_paths(model: type[BaseModel], prefix: str = "") -> list[str]:
         kind = _unwrap(field.annotation)
         if typing.get_origin(kind) is dict:
             value = _unwrap(typing.get_args(kind)[1])
-            if name in ("groups", "continue_until_age"):  # documented per retirement group
-                path = f"{path}.GROUP"
+            placeholder = {"groups": "GROUP", "continue_until_age": "GROUP", "assumptions": "KEY", "sensitivity": "NAME"}
+            if name in placeholder:  # documented per retirement group, per key path, per case
+                path = f"{path}.{placeholder[name]}"
             kind = value
         if isinstance(kind, type) and issubclass(kind, BaseModel) and not issubclass(kind, (Dated, Uprating)):
             out += key_paths(kind, path + ".")
@@ -40,3 +41,29 @@ def test_key_walk_finds_nested_keys() -> None:
     paths = key_paths(Scenario)
     assert "policy.retirement.groups.GROUP.step_months" in paths
     assert "policy.employee_pension.employer_rate" in paths
+
+
+def whole_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> list[str]:
+    """Key paths a child scenario replaces whole (the uprating of dated parameters left out:
+    the docs name it once for all)."""
+    from simulator.scenario.load import merges_whole
+
+    out = []
+    for name, field in model.model_fields.items():
+        path = (*prefix, name)
+        kind = _unwrap(field.annotation)
+        if merges_whole(path):
+            out.append(".".join(path))
+        elif isinstance(kind, type) and issubclass(kind, BaseModel) and not issubclass(kind, Dated):
+            out += whole_paths(kind, path)
+    return out
+
+
+def test_values_replaced_whole_are_documented() -> None:
+    """The merge trap: docs/scenario.md lists every value a child replaces whole."""
+    text = (ROOT / "docs" / "scenario.md").read_text(encoding="utf-8")
+    section = text[text.index("**replaced whole**"): text.index("A missing parent")]
+    paths = whole_paths(Scenario)
+    assert "policy.employee_pension.indexation.then" in paths and "labour.employment_rate.male" in paths
+    missing = [p for p in paths if f"`{p}`" not in section]
+    assert not missing, f"values replaced whole but not listed in docs/scenario.md: {missing}"

@@ -30,7 +30,8 @@ def one_member_inputs() -> tuple:
     cells = np.zeros((1, T, G, A, L.N_CELLS))
     cells[0, 0, 0, 60, L.HAZARD] = 1.0
     cells[..., L.DIVISOR] = 139.0
-    return (act0, zeros_gas, kact0, zeros_gas, zeros_ga, zeros_ga, survival, series, cells, SEX_OF_GROUP)
+    target = np.zeros((1, T, G, A))
+    return (act0, zeros_gas, kact0, zeros_gas, zeros_ga, zeros_ga, survival, series, cells, target, SEX_OF_GROUP)
 
 
 @pytest.mark.parametrize("impl", KERNELS)
@@ -82,11 +83,11 @@ def random_inputs(seed: int, draws: int = 3, years: int = 4, ages: int = 14, ser
     s[:, L.DEATH_GRANT] = rng.uniform(0, 3e4, years)
     s[:, L.ACCOUNT_START], s[:, L.TRANSITIONAL_RATE], s[:, L.BUY_RATE] = 1996.0, 0.012, float(rng.uniform(0, 1))
     cells = rng.uniform(0, 1, (draws, years, G, ages, L.N_CELLS))
-    cells[..., L.TARGET] = rng.uniform(0, 150, (draws, years, G, ages))
+    target = rng.uniform(0, 150, (draws, years, G, ages))
     cells[..., L.DIVISOR] = rng.uniform(56, 233, (draws, years, G, ages))
     cells[..., L.SHORT_EXIT] = rng.integers(0, 2, (draws, years, G, ages))
     cells[..., L.HAZARD] = np.where(rng.uniform(size=(draws, years, G, ages)) < 0.3, 1.0, cells[..., L.HAZARD])
-    return (act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, SEX_OF_GROUP)
+    return (act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, target, SEX_OF_GROUP)
 
 
 def run(impl: str, args: tuple, draws: int = 3) -> np.ndarray:

@@ -128,4 +128,4 @@ def test_nobody_contributes_below_the_first_employment_age(jiangxi) -> None:
     first = min(jiangxi.labour.employment_rate.male)
     built = inputs(jiangxi, build_context(jiangxi))
     assert built.enterprise.act0[..., :first, :].sum() == 0.0
-    assert built.enterprise.cells[..., :first, 0].sum() == 0.0  # TARGET column: no entrants below it
+    assert built.enterprise.target[..., :first].sum() == 0.0  # no entrants below it

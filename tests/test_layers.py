@@ -20,7 +20,7 @@ LAYERS = [
     ("kernels", ("simulator.model.kernels",)),  # listed before model so that the prefix picks it
     ("model", ("simulator.model",)),
     ("scenario", ("simulator.scenario",)),
-    ("vocabulary", ("simulator.errors", "simulator.version", "simulator.dims", "simulator.variables")),
+    ("vocabulary", ("simulator.errors", "simulator.files", "simulator.version", "simulator.dims", "simulator.variables")),
 ]
 ORDER = ["interface", "drivers", "calibrate", "io", "model", "scenario", "kernels", "vocabulary"]
 

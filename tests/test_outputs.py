@@ -142,11 +142,12 @@ def test_failed_write_leaves_nothing_behind(tmp_path) -> None:
         write_results(results(), tmp_path / "new", extra=broken)
     assert list(tmp_path.iterdir()) == []
     old = tmp_path / "old"
-    old.mkdir()
-    (old / "keep.txt").write_text("previous run")
+    write_results(results(), old)
+    before = {p.name: p.read_bytes() for p in old.iterdir()}
     with pytest.raises(RuntimeError):
         write_atomic_dir(old, True, broken)
-    assert [p.name for p in tmp_path.iterdir()] == ["old"] and (old / "keep.txt").read_text() == "previous run"
+    assert [p.name for p in tmp_path.iterdir()] == ["old"]
+    assert {p.name: p.read_bytes() for p in old.iterdir()} == before
     with pytest.raises(OutputExists, match="not empty"):
         write_atomic_dir(old, False, lambda folder: None)
 
@@ -244,7 +245,7 @@ def test_run_parquet_without_plots(jiangxi_path, tmp_path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["run", str(jiangxi_path), "-o", str(out), "--format", "parquet", "--no-plots", "-q"])
     assert result.exit_code == 0 and result.output == ""
-    assert sorted(p.name for p in out.iterdir()) == ["results.nc", "summary.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == [".sim-output", "results.nc", "summary.parquet"]
     parquet = pd.read_parquet(out / "summary.parquet")
     expected = summary_table(read_results(out))
     pd.testing.assert_frame_equal(parquet.reset_index(drop=True), expected, check_dtype=False)

@@ -65,7 +65,7 @@ def test_report_is_not_replaced_silently(report) -> None:
     folder, html = report
     assert "report.html exists (use --force" in one_line_error(runner.invoke(app, ["report", str(folder)]))
     assert (folder / "report.html").read_text(encoding="utf-8") == html
-    assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temporary left
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == [".sim-output"]  # no temporary left
 
 
 def test_report_of_a_bad_folder_is_one_line(tmp_path) -> None:

@@ -89,3 +89,12 @@ def test_top_up_is_local_money_and_central_share_moves_only_the_split() -> None:
     half = run({"resident_pension.central_share": {"values": {2009: 0.5}}})
     np.testing.assert_allclose(half["central_subsidy"][p], 0.5 * base["central_subsidy"][p])
     np.testing.assert_allclose(half["subsidy"][p], base["subsidy"][p])
+
+
+def test_no_beneficiaries_gives_an_undefined_average_not_an_infinite_one() -> None:
+    """take_up 0: nobody draws the basic pension, yet accounts moved from the employee scheme still pay
+    pensions; the average pension per beneficiary is then undefined (NaN), never infinite."""
+    v = run({"resident_pension.take_up": {"values": {"2010-01-01": 0.0}}})
+    average, beneficiaries = v["average_pension"][1:], v["beneficiaries"][1:]
+    assert not np.isinf(average).any()
+    assert np.isnan(average[beneficiaries == 0]).all()

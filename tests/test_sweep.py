@@ -21,7 +21,8 @@ from simulator.scenario.load import load_scenario, override
 from simulator.sweep import cluster as cluster_module
 from simulator.sweep import run as run_module
 from simulator.sweep.cluster import connect
-from simulator.sweep.task import block_seed, stochastic_projection
+from simulator.sweep.task import block_seed
+from simulator.uncertainty.run import run as stochastic
 from tests.conftest import SCENARIOS
 
 SWEEPS = SCENARIOS / "sweeps"
@@ -248,11 +249,9 @@ def test_unreachable_scheduler_one_line(tmp_path: Path, monkeypatch: pytest.Monk
     assert not out.exists()
 
 
-@pytest.mark.skipif(stochastic_projection() is None, reason="stochastic draws are not available yet")
 def test_draw_blocks_equal_stochastic_runs_of_each_block(scheduler: str, tmp_path: Path) -> None:
     """Two blocks of 3 draws: block b of the sweep equals the stochastic run of its scenario with
     3 draws from block_seed(seed, b), every draw kept."""
-    stochastic = stochastic_projection()
     spec = _spec(tmp_path, "lingyuan", extra="draws: {seed: 11, per_block: 3, blocks: 2}\nvariables: [balance]\n")
     out = tmp_path / "out"
     result = sweep(str(spec), "--scheduler", scheduler, "-o", str(out))
@@ -261,8 +260,7 @@ def test_draw_blocks_equal_stochastic_runs_of_each_block(scheduler: str, tmp_pat
     assert ds.sizes["draw"] == 6 and ds.finished.values.all()
     scenario = load_scenario(SCENARIOS / "lingyuan.yaml")
     for block in range(2):
-        tree = stochastic(scenario, n_draws=3, seed=block_seed(11, block), keep_draws=True)
-        want = (tree["draws"].to_dataset() if "draws" in getattr(tree, "children", {}) else tree)[["balance"]]
+        want = stochastic(scenario, n_draws=3, seed=block_seed(11, block), keep_draws=True)["draws"].to_dataset()[["balance"]]
         got = ds.sel(region="lingyuan").isel(draw=slice(3 * block, 3 * block + 3))
         np.testing.assert_array_equal(got.balance.sel(year=want.year).transpose(*want.balance.dims).values, want.balance.values)
         assert (ds.seed.values[3 * block : 3 * block + 3] == block_seed(11, block)).all()

@@ -18,11 +18,10 @@ from simulator.sweep import task as task_module
 from simulator.sweep.cluster import describe_mismatches
 from simulator.sweep.combine import combine
 from simulator.sweep.plan import Axis, Plan, plan
-from simulator.sweep.task import block_seed, stochastic_projection, task_key
+from simulator.sweep.task import block_seed, task_key
 from tests.conftest import FIXTURES, ROOT, SCENARIOS
 
 BAD = FIXTURES / "sweeps" / "bad"
-NO_DRAWS = stochastic_projection() is None
 
 # (fixture, file the line is in ("" = the fixture), line, key path, words the message must contain)
 CASES = [
@@ -44,8 +43,6 @@ CASES = [
     ("scenario_change_refused.yaml", "", 6, "scenarios.cut.policy.employee_pension.employer_rate", ["rate -0.1"]),
     ("unknown_variable.yaml", "", 5, "variables.1", ["'balanse'", "docs/outputs.md"]),
     ("bad_draws.yaml", "", 5, "draws.per_block", ["greater than or equal to 1"]),
-    pytest.param("draws_unavailable.yaml", "", 3, "draws", ["not available", "yet"],
-                 marks=pytest.mark.skipif(not NO_DRAWS, reason="stochastic draws exist: the block is valid now")),
 ]  # fmt: skip
 
 
@@ -67,7 +64,7 @@ def test_bad_sweep_one_line_exit_2(name: str, where: str, line: int, key_path: s
 
 
 def test_every_bad_sweep_fixture_is_covered() -> None:
-    covered = {c.values[0] if hasattr(c, "marks") else c[0] for c in CASES}
+    covered = {c[0] for c in CASES}
     assert {p.name for p in BAD.glob("*.yaml")} == covered
 
 
@@ -239,13 +236,9 @@ def test_combine_puts_each_result_at_its_coordinates(sizes, blocks, per_block, d
         assert list(out["seed"].values[::per_block]) == [block_seed(3, b) for b in range(blocks)]
 
 
-def test_benchmark_target_sweep_is_valid_but_for_draws(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The speed target's sweep file (5 regions x 3 scenarios x 2 blocks of 500 draws) expands to
-    30 tasks once draws exist (stood in for here); today only its draws block is refused."""
-    from simulator.sweep import plan as plan_module
-
+def test_benchmark_target_sweep_expands_to_30_tasks() -> None:
+    """The speed target's sweep file: 5 regions x 3 scenarios x 2 blocks of 500 draws = 30 tasks."""
     target = ROOT / "benchmarks" / "sweeps" / "target_regions_scenarios_draws.yaml"
-    monkeypatch.setattr(plan_module, "stochastic_projection", lambda: object())
     the_plan = plan(target)
     assert [len(a.labels) for a in the_plan.axes] == [5, 3]
     assert len(the_plan.tasks) == 30 and {t.draws for t in the_plan.tasks} == {500}

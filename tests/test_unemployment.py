@@ -144,3 +144,46 @@ def test_the_2024_rule_adds_benefit_months() -> None:
     )
 
 
+def duration_mix_by_definition(scenario, years, insured):
+    """The mix from its definition: for every group, birth month, claim month and contribution band,
+    each age's claimants at their potential duration (ages at once)."""
+    from simulator.dims import AGES, GROUPS
+    from simulator.model.retirement import month_index, retirement_age_months
+    from simulator.model.timeline import annual
+
+    months, shares = ui.entitlements(scenario)
+    policy = scenario.policy.retirement
+    n = int(months.max()) + 12
+    effective = scenario.policy.unemployment.extension_effective
+    effective = month_index(effective.year, effective.month) if policy.reform else np.iinfo(np.int64).max
+    f55 = annual(scenario.employee_pension.f55_share, years)
+    mix = np.zeros((len(years), n))
+    for i, year in enumerate(years):
+        weights = np.stack([insured[i, 0], f55[i] * insured[i, 1], (1.0 - f55[i]) * insured[i, 1]])
+        for g, group in enumerate(GROUPS):
+            for bm in range(1, 13):
+                born = month_index(year - AGES, bm)
+                for cm in range(1, 13):
+                    claim = month_index(year, cm)
+                    left = born + retirement_age_months(policy, group, born) - claim
+                    for e, share in zip(months, shares):
+                        p = ui.potential_duration(left, e, claim + e - 1 >= effective)
+                        ok = (left > 0) & (p >= 1)
+                        np.add.at(mix[i], np.minimum(p[ok], n) - 1, share * weights[g][ok])
+    return mix / mix.sum(axis=1, keepdims=True)
+
+
+def test_duration_mix_equals_its_definition_and_is_the_same_for_a_draw_alone_or_in_a_block() -> None:
+    """The vectorised mix (rows far from retirement added up once, the rest per cell) against the
+    loop over every cell, on years around the 2024 rule; a draw's mix in a block is its mix alone."""
+    scenario, ctx, _ = jiangxi_inputs()
+    from simulator.model.schemes import below_retirement
+
+    keep = np.isin(ctx.years, [2016, 2025, 2031])
+    insured = below_retirement(ctx)[0][keep]
+    years = ctx.years[keep]
+    np.testing.assert_allclose(ui.duration_mix(scenario, years, insured), duration_mix_by_definition(scenario, years, insured),
+                               rtol=1e-12, atol=1e-15)  # fmt: skip
+    block = insured[None] * np.array([1.0, 0.7, 1.3])[:, None, None, None] ** np.arange(101)[None, None, None, :] ** 0.1
+    together = ui.duration_mix(scenario, years, block)
+    np.testing.assert_array_equal(together[1], ui.duration_mix(scenario, years, block[1]))

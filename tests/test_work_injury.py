@@ -21,8 +21,8 @@ A = 101
 
 def one_injury(allowance: float, indexation: float, years: int = 25) -> dict[str, np.ndarray]:
     """A man injured at 40 (age at the end of year 0), grade 2, nobody dies, retirement age 60."""
-    new = np.zeros((1, years, K.LAYERS, 2, A))
-    new[0, 0, 1, 0, 40] = 1.0  # layer 1 = grade 2, sex 0 = male
+    count, dist = np.zeros((1, years, K.LAYERS)), np.zeros((1, years, 2, A))
+    count[0, 0, 1], dist[0, 0, 0, 40] = 1.0, 1.0  # layer 1 = grade 2; sex 0 = male, aged 40
     retire = np.zeros((1, years, 2, A))
     retire[..., 60:] = 1.0
     series = np.zeros((1, years, K.N_SERIES))
@@ -30,7 +30,8 @@ def one_injury(allowance: float, indexation: float, years: int = 25) -> dict[str
     series[..., K.PAY + 1] = allowance
     return {
         "people0": np.zeros((K.LAYERS, 2, A)), "pay0": np.zeros((K.LAYERS, 2, A)), "others0": np.zeros(2),
-        "survival": np.ones((1, years, 2, A)), "retire": retire, "new": new, "series": series,
+        "survival": np.ones((1, years, 2, A)), "retire": retire, "new_count": count, "new_dist": dist,
+        "flip": np.array([0, 0, 0, 0, 1]), "series": series,
         "factor": np.array([2.0, 2.0, 2.0, 2.0, 1.0]), "retires": np.array([1.0, 1.0, 1.0, 1.0, 0.0]),
     }  # fmt: skip
 
@@ -74,11 +75,15 @@ def random_inputs(seed: int, draws: int = 3, years: int = 5) -> dict[str, np.nda
     series[..., K.OTHER_PAY :] *= 3e4
     series[..., K.OTHER_EXIT] = rng.uniform(0, 0.3, series.shape[:2])
     people0 = rng.uniform(0, 20, (K.LAYERS, 2, A))
+    people0[:, :, rng.integers(0, A, 40)] = 0.0  # empty cells: the numba twin skips those nobody enters
+    new_dist = rng.uniform(0, 0.01, (dx(), years, 2, A))
+    new_dist[..., : rng.integers(0, 30)] = 0.0
     return {
         "people0": people0, "pay0": people0 * rng.uniform(1e4, 5e4, people0.shape), "others0": np.array([30.0, 6e5]),
         "survival": rng.uniform(0.6, 1.0, (dx(), years, 2, A)),
         "retire": np.where(rng.uniform(size=(dx(), years, 2, A)) < 0.2, 1.0, rng.uniform(0, 1, (1, years, 2, A)) * 0.3),
-        "new": rng.uniform(0, 5, (dx(), years, K.LAYERS, 2, A)), "series": series,
+        "new_count": rng.uniform(0, 500, (dx(), years, K.LAYERS)), "new_dist": new_dist,
+        "flip": np.array([0, 0, 0, 0, 1]), "series": series,
         "factor": rng.uniform(1, 4, K.LAYERS), "retires": np.array([1.0, 1.0, 1.0, 1.0, 0.0]),
     }  # fmt: skip
 
@@ -91,7 +96,8 @@ def test_numba_equals_numpy_and_people_conserved(seed: int) -> None:
     for x, y in zip(a, b):
         np.testing.assert_allclose(x, y, rtol=1e-10, atol=1e-6)
     out = a[0]
-    new = np.broadcast_to(inputs["new"], (3, *inputs["new"].shape[1:]))[:, :, :4, :, 1:].sum(axis=(2, 3, 4))
+    grades = np.broadcast_to(inputs["new_count"], (3, 5, K.LAYERS))[:, :, :4].sum(axis=2)
+    new = grades * np.broadcast_to(inputs["new_dist"], (3, 5, 2, A))[..., 1:].sum(axis=(2, 3))
     previous = np.concatenate([np.full((3, 1), inputs["people0"][:4].sum()), out[:, :-1, K.LONG_TERM]], axis=1)
     np.testing.assert_allclose(
         previous + new, out[..., K.LONG_TERM] + out[..., K.DEATHS] + out[..., K.RETIRED], rtol=1e-10

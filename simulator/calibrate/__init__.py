@@ -59,9 +59,10 @@ def run_backtest(path: str | Path, fit_until: int, progress: Callable[[int], Non
     later = later[later["year"] > fit_until]
     rows = []
     for r in later.itertuples(index=False):
-        model = sum(sign * float(ds[var].sel(scheme=s, year=y)) for sign, s, var, y in expression_terms(r.scheme, r.variable, r.year))
+        terms = [sign * float(ds[var].sel(scheme=s, year=y)) for sign, s, var, y in expression_terms(r.scheme, r.variable, r.year)]
+        model = sum(terms)
         bound = f"{r.bound} bound: " if r.bound in ("lower", "upper") else ""
-        rel = (model - r.value) / abs(r.value) if r.value else float("nan")
+        rel = (model - r.value) / (abs(r.value) or abs(terms[0]) or 1.0)  # a bound of zero: relative to the first term
         rows.append((fit.scenario.region.id, r.scheme, r.variable, r.year, r.value, model, rel, bound + r.source))
     table = pd.DataFrame(rows, columns=BACKTEST_COLUMNS).drop_duplicates(["scheme", "variable", "year", "actual"])
     table = table.sort_values(["scheme", "variable", "year"], kind="stable")

@@ -14,6 +14,10 @@ variance is not estimable and the factor SSR / (m - n) is taken as 1, i.e. a 1% 
 and two flags: ``at_bound`` (within 0.1% of the range of a bound: a finding to explain, not a
 result) and ``identified`` (false when the data hardly move it: its column of J is near zero, or
 J'J is singular in its direction, i.e. its standard error exceeds its whole range).
+
+A parameter that no target moves at the start (its column of J is zero) keeps its start value, and
+a parameter dated after the last year fitted is not searched: it takes the value of the latest
+searched date of its key (:func:`split_later`), and is listed as not identified.
 """
 
 from __future__ import annotations
@@ -109,6 +113,8 @@ def calibrate(
             file, line, key = locate(origins, ("calibration", "parameters", str(i), "key"))
             raise ScenarioError(file, line, key, f"{p.key}: {exc} (expected a number or a dated parameter)") from None
     targets = resolve_targets(scenario, fit_until)
+    until = scenario.calibration.fit_until if fit_until is None else fit_until
+    params, held = split_later(params, until)
     short = override(scenario, {"horizon": max(scenario.base_year + 1, max(t.year for t in targets))})
     lower = np.array([p.lower for p in params])
     span = np.array([p.upper for p in params]) - lower
@@ -123,7 +129,7 @@ def calibrate(
         count += 1
         if progress:
             progress(count)
-        scenarios = [with_values(short, params, lower + span * (u - 1.0)) for u in points]
+        scenarios = [with_values(short, *hold(params, held, lower + span * (u - 1.0))) for u in points]
         ds = run(scenarios[0], draws=scenarios) if len(scenarios) > 1 else run(scenarios[0])
         parts = [ds.isel(draw=d) for d in range(len(points))] if len(points) > 1 else [ds]
         return [np.array([t.residual(part) for t in targets]) for part in parts]
@@ -134,28 +140,64 @@ def calibrate(
             cache[key] = evaluate([u])[0]
         return cache[key]
 
+    jacobians: dict[bytes, np.ndarray] = {}
+
     def jac(u: np.ndarray) -> np.ndarray:
+        if u.tobytes() in jacobians:
+            return jacobians[u.tobytes()]
         steps = np.where(u + STEP <= 2.0, STEP, -STEP)
         points = [u] + [u + np.eye(len(u))[j] * steps[j] for j in range(len(u))]
         base, *moved = evaluate(points)
         cache[u.tobytes()] = base
-        return np.stack([(m - base) / h for m, h in zip(moved, steps)], axis=1)
+        jacobians[u.tobytes()] = np.stack([(m - base) / h for m, h in zip(moved, steps)], axis=1)
+        return jacobians[u.tobytes()]
 
-    result = least_squares(fun, u0, jac=jac, bounds=(1.0, 2.0), max_nfev=max_evaluations, method="trf",
-                           ftol=1e-6, xtol=1e-6, gtol=1e-6, x_scale="jac")  # fmt: skip
+    moving = np.linalg.norm(jac(u0), axis=0) > 0.0  # a parameter no target moves keeps its start value
+
+    def full(v: np.ndarray) -> np.ndarray:
+        u = u0.copy()
+        u[moving] = v
+        return u
+
+    result = least_squares(lambda v: fun(full(v)), u0[moving], jac=lambda v: jac(full(v))[:, moving], bounds=(1.0, 2.0),
+                           max_nfev=max_evaluations, method="trf", ftol=1e-6, xtol=1e-6, gtol=1e-6, x_scale="jac")  # fmt: skip
+    result.x = full(result.x)
+    result.jac = jac(result.x)
     fitted = lower + span * (result.x - 1.0)
-    best = with_values(scenario, params, fitted)
+    best = with_values(scenario, *hold(params, held, fitted))
     ds = run(best)
     model = model_values(ds, targets)
     rows = [
         {"region": scenario.region.id, "scheme": t.scheme, "year": t.year, "variable": t.variable.split(".", 1)[1]
          if t.variable.startswith(t.scheme + ".") else t.variable, "target": t.value, "model": m,
-         "rel_error": (m - t.value) / abs(t.value) if t.value else m - t.value, "bound": t.bound or "", "source": t.source}
+         "rel_error": t.relative_error(ds), "bound": t.bound or "", "source": t.source}
         for t, m in zip(targets, model)
     ]  # fmt: skip
-    values = {(p.key, p.at): float(v) for p, v in zip(params, fitted)}
+    values = {(p.key, p.at): float(v) for p, v in zip(*hold(params, held, fitted))}
     info = parameter_uncertainty(params, fitted, result.jac, result.fun, span)
+    info += [{"key": p.key, "at": p.at.isoformat(), "value": get_value(best, p), "lower": p.lower, "upper": p.upper,
+              "sd": float("nan"), "at_bound": False, "identified": False} for p, _ in held]  # fmt: skip
     return Fit(best, values, rows, info, count, result.message)
+
+
+def split_later(params: list[FreeParameter], until: int) -> tuple[list[FreeParameter], list[tuple[FreeParameter, int | None]]]:
+    """The parameters to search, and those dated after ``until`` (no figure up to ``until`` can identify
+    them), each with the index of the latest searched date of the same key, whose value it takes: a
+    backtest fitted to 2015 holds the 2015 level after 2015, as the scenarios hold the 2020 level after
+    2020. A later parameter with no earlier date of its key keeps the scenario's value (index None)."""
+    searched = [p for p in params if p.at is None or p.at.year <= until]
+    held = []
+    for p in params:
+        if p.at is not None and p.at.year > until:
+            earlier = [i for i, q in enumerate(searched) if q.key == p.key and q.at is not None]
+            held.append((p, max(earlier, key=lambda i: searched[i].at) if earlier else None))
+    return searched, held
+
+
+def hold(params: list[FreeParameter], held: list[tuple[FreeParameter, int | None]], values: np.ndarray) -> tuple[list[FreeParameter], np.ndarray]:
+    """The searched parameters and values, with each held parameter set to its earlier date's value."""
+    tied = [(p, values[i]) for p, i in held if i is not None]
+    return params + [p for p, _ in tied], np.concatenate([values, [v for _, v in tied]])
 
 
 def parameter_uncertainty(

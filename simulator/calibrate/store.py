@@ -4,6 +4,7 @@ the rows for the plans' later targets (shown beside the projection, never fitted
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +39,18 @@ def fitted_document(fit: Fit, uncalibrated: Scenario, command: str) -> dict[str,
         "scenario": uncalibrated.name,
         "scenario_sha256": scenario_hash(uncalibrated),
         "optimizer": f"scipy.optimize.least_squares (trf), {fit.evaluations} batched runs: {fit.status}",
-        "fit": [{k: (float(v) if isinstance(v, float) else v) for k, v in row.items()} for row in fit.rows],
-        "parameters": fit.parameters,
+        "fit": [{k: _finite(v) for k, v in row.items()} for row in fit.rows],
+        "parameters": [{k: _finite(v) for k, v in row.items()} for row in fit.parameters],
         "values": values,
     }
+
+
+def _finite(value: Any) -> Any:
+    """A number for the fit record; a non-finite one (e.g. the relative error of a zero target)
+    is written as null, since a scenario file may hold only finite numbers."""
+    if isinstance(value, float):
+        return float(value) if math.isfinite(value) else None
+    return value
 
 
 def write_fitted(document: dict[str, Any], path: Path) -> None:

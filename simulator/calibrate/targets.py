@@ -44,15 +44,17 @@ class TargetValue:
         top = _total(ds, self.numerator)
         return top / _total(ds, self.denominator) if self.denominator else top
 
+    def relative_error(self, ds) -> float:
+        """(m - v) / s, the module docstring's scale s (for a bound of zero, the first term's size)."""
+        return (self.model(ds) - self.value) / (abs(self.value) or abs(_total(ds, self.numerator[:1])) or 1.0)
+
     def residual(self, ds) -> float:
-        m = self.model(ds)
-        scale = abs(self.value) or abs(_total(ds, self.numerator[:1])) or 1.0
-        gap = m - self.value
+        gap = self.relative_error(ds)
         if self.bound == "lower":
             gap = min(gap, 0.0)
         elif self.bound == "upper":
             gap = max(gap, 0.0)
-        return self.weight * gap / scale
+        return self.weight * gap
 
 
 def _total(ds, terms: tuple[Term, ...]) -> float:

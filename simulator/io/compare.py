@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from simulator.io.tables import fmt_number, scheme_values
+from simulator.io.tables import fmt_number, fmt_range, is_stochastic, scheme_values
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.table import Table
 
 YEARS = (2030, 2035, 2050)
-TABLE_FILE, PLOT_FILE = "compare.csv", "compare_fund_gap.png"
+TABLE_FILE, PLOT_FILE, SCORING_FILE = "compare.csv", "compare_fund_gap.png", "scoring.csv"
 KEY_COLUMNS = ["scheme", "indicator", "when", "unit"]
 # variable, indicator (its registry label + what is shown), at (YEARS: values in those years; "stock": YEARS and
 # the horizon; "total": sum over the projected years; None: one value per scheme), divisor, unit.
@@ -53,17 +53,28 @@ def _schemes(datasets: list[xr.Dataset]) -> list[str]:
     return list(dict.fromkeys(str(s) for ds in datasets for s in ds["scheme"].values))
 
 
-def _values(ds: xr.Dataset, name: str, scheme: str | None) -> xr.DataArray | None:
+def _values(ds: xr.Dataset, name: str, scheme: str | None, quantile: float = 0.5) -> xr.DataArray | None:
+    """The indicator of one scheme (or a population variable by year, ``scheme`` None): in a stochastic
+    run its ``quantile`` percentile over the draws."""
     if scheme is None:  # a population variable by year
-        if name not in ds or ds[name].dims != ("year",) or bool(ds[name].isnull().all()):
+        if name not in ds or set(ds[name].dims) - {"quantile"} != {"year"} or bool(ds[name].isnull().all()):
             return None
-        return ds[name]
-    if name == "depletion_year":  # NaN (not depleted) is a result for a scheme with a fund
+        values = ds[name]
+    elif name == "depletion_year":  # NaN (not depleted) is a result for a scheme with a fund
         if name not in ds or scheme_values(ds, "balance", scheme) is None:
             return None
         values = ds[name].sel(scheme=scheme)
-        return values.median("draw") if "draw" in values.dims else values
-    return scheme_values(ds, name, scheme)
+        if "draw" in values.dims:
+            values = values.median("draw")
+    else:
+        if scheme_values(ds, name, scheme) is None:
+            return None
+        values = ds[name].sel(scheme=scheme)
+    return values.sel(quantile=quantile, drop=True) if "quantile" in values.dims else central_of(values)
+
+
+def central_of(values: xr.DataArray) -> xr.DataArray:
+    return values.median("draw") if "draw" in values.dims else values
 
 
 def _cells(values: xr.DataArray, at, divisor: float) -> list[tuple[str, float]]:
@@ -83,30 +94,44 @@ def _cells(values: xr.DataArray, at, divisor: float) -> list[tuple[str, float]]:
     return [(str(y), float(values.sel(year=y)) / divisor if y in years else np.nan) for y in dict.fromkeys(picks)]
 
 
+RANGE = (("10%", 0.1), ("90%", 0.9))  # the columns of a stochastic scenario's 80% range
+
+
 def compare_table(datasets: Mapping[str, xr.Dataset]) -> pd.DataFrame:
     """Key indicators of each scheme (and of the population), one column per scenario (in its
     label's order) and, from the second scenario on, its difference from the first. Amounts in
-    100m_yuan (亿元). A row is kept when some scenario has the indicator for the scheme."""
+    100m_yuan (亿元). A row is kept when some scenario has the indicator for the scheme. The results
+    of a stochastic run give their medians and, in the columns ``LABEL 10%`` and ``LABEL 90%``, their
+    80% ranges (not for totals over the years: a sum of percentiles is no percentile of the sums);
+    ``table.attrs["scenarios"]`` lists the labels."""
     from simulator.variables import variable
 
     labels = list(datasets)
+    stochastic = [label for label, ds in datasets.items() if is_stochastic(ds)]
+    columns = labels + [f"{label} {suffix}" for label in stochastic for suffix, _ in RANGE]
     rows: dict[tuple[str, str, str, str], dict[str, float]] = {}
     groups = [(s, INDICATORS) for s in _schemes(list(datasets.values()))] + [("population", POPULATION)]
     for scheme, indicators in groups:
         for name, shown, at, divisor, unit in indicators:
             label = shown.format(variable(name).en)
             for scenario, ds in datasets.items():
-                values = _values(ds, name, None if scheme == "population" else scheme)
-                if values is None:
-                    continue
-                for when, value in _cells(values, at, divisor):
-                    rows.setdefault((scheme, label, when, unit), {})[scenario] = value
+                picks = [(scenario, 0.5)] + ([(f"{scenario} {sfx}", q) for sfx, q in RANGE] if scenario in stochastic and at != "total" else [])
+                for column, q in picks:
+                    values = _values(ds, name, None if scheme == "population" else scheme, q)
+                    if values is None:
+                        continue
+                    for when, value in _cells(values, at, divisor):
+                        rows.setdefault((scheme, label, when, unit), {})[column] = value
     table = pd.DataFrame(
-        [(*key, *(cells.get(s, np.nan) for s in labels)) for key, cells in rows.items()],
-        columns=[*KEY_COLUMNS, *labels],
+        [(*key, *(cells.get(c, np.nan) for c in columns)) for key, cells in rows.items()],
+        columns=[*KEY_COLUMNS, *columns],
     )
+    ordered = [*KEY_COLUMNS, *labels]
     for label in labels[1:]:
         table[f"{label} - {labels[0]}"] = table[label] - table[labels[0]]
+        ordered.append(f"{label} - {labels[0]}")
+    table = table[ordered + [c for c in columns if c not in labels]]
+    table.attrs["scenarios"] = labels
     return table
 
 
@@ -116,8 +141,9 @@ def rich_table(table: pd.DataFrame, title: str = "") -> Table:
     from rich import box
     from rich.table import Table
 
-    values = [c for c in table.columns if c not in KEY_COLUMNS]
-    scenarios = values[: (len(values) + 1) // 2]  # then one difference column for each after the first
+    scenarios = table.attrs.get("scenarios") or [c for c in table.columns if c not in KEY_COLUMNS][: (len(table.columns) - 3) // 2]
+    ranged = [n for n in scenarios if f"{n} {RANGE[0][0]}" in table.columns]
+    values = [*scenarios, *(f"{n} - {scenarios[0]}" for n in scenarios[1:])]
     letters = {name: chr(ord("A") + i) for i, name in enumerate(scenarios)}
     key = "   ".join(f"{letters[n]} = {n}" for n in scenarios)
     out = Table(title="\n".join(filter(None, (title, key))), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
@@ -127,18 +153,40 @@ def rich_table(table: pd.DataFrame, title: str = "") -> Table:
         out.add_column(letters[name], justify="right", no_wrap=True)
     for name in scenarios[1:]:
         out.add_column(f"{letters[name]} - A", justify="right", no_wrap=True)
+    for name in ranged:
+        out.add_column(f"{letters[name]} 80% range", justify="right", no_wrap=True)
     for i, (scheme, rows) in enumerate(table.groupby("scheme", sort=False)):
         if i:
             out.add_section()
-        out.add_row(f"[bold]{scheme}[/bold]", "", *[""] * len(values))
-        for row in rows.itertuples(index=False):
-            record = row._asdict()
+        out.add_row(f"[bold]{scheme}[/bold]", "", *[""] * (len(values) + len(ranged)))
+        for _, record in rows.iterrows():
             unit, kind = record["unit"], KIND.get(record["unit"], "amount")
-            cells = [fmt_number(v, kind) or "-" for v in row[len(KEY_COLUMNS) :]]
+            cells = [fmt_number(record[c], kind) or "-" for c in values]
             if unit == "year":  # no depletion year: not depleted by the horizon
                 cells[: len(scenarios)] = [c if c != "-" else "none" for c in cells[: len(scenarios)]]
+            cells += [fmt_range(record[f"{n} {RANGE[0][0]}"], record[f"{n} {RANGE[1][0]}"], kind) or "-" for n in ranged]
             out.add_row(f"  {record['indicator']}{SHOWN_UNITS.get(unit, '')}", record["when"], *cells)
     return out
+
+
+def compare_fill(
+    datasets: Mapping[str, xr.Dataset], lang: str = "auto", table: pd.DataFrame | None = None, scoring: pd.DataFrame | None = None
+):
+    """The function that writes ``compare.csv``, ``compare_fund_gap.png`` (the fund-gap trajectories
+    of the scenarios overlaid) and, when a reform's provisions were scored, ``scoring.csv`` into an
+    output folder."""
+    from simulator.io.plots import fund_gap, resolve_lang
+
+    table = compare_table(datasets) if table is None else table
+    lang = resolve_lang(lang)
+
+    def fill(folder: Path) -> None:
+        table.to_csv(folder / TABLE_FILE, index=False)
+        fund_gap(datasets, folder / PLOT_FILE, lang)
+        if scoring is not None:
+            scoring.to_csv(folder / SCORING_FILE, index=False)
+
+    return fill
 
 
 def write_compare(
@@ -147,17 +195,33 @@ def write_compare(
     force: bool = False,
     lang: str = "auto",
     table: pd.DataFrame | None = None,
+    scoring: pd.DataFrame | None = None,
 ) -> Path:
-    """``outdir/compare.csv`` and ``outdir/compare_fund_gap.png`` (the fund-gap trajectories of the
-    scenarios overlaid), written atomically."""
-    from simulator.io.plots import fund_gap, resolve_lang
+    """``outdir/compare.csv``, ``outdir/compare_fund_gap.png`` and ``outdir/scoring.csv`` when a
+    reform's provisions were scored, written atomically."""
     from simulator.io.writers import write_atomic_dir
 
-    table = compare_table(datasets) if table is None else table
-    lang = resolve_lang(lang)
+    return write_atomic_dir(outdir, force, compare_fill(datasets, lang, table, scoring), "sim compare")
 
-    def fill(tmp: Path) -> None:
-        table.to_csv(tmp / TABLE_FILE, index=False)
-        fund_gap(datasets, tmp / PLOT_FILE, lang)
 
-    return write_atomic_dir(outdir, force, fill)
+def scoring_table(table: pd.DataFrame, title: str = "") -> Table:
+    """A reform's provisions for the terminal: per scheme, each provision's change in the actuarial
+    balance on its own and in sequence, and its share of the whole change."""
+    from rich import box
+    from rich.table import Table
+
+    heading = title or (
+        f"what each provision of {table.attrs.get('reform', 'the reform')} buys against {table.attrs.get('parent', 'its parent')}: "
+        "change in the actuarial balance (points of the wage bill; residents pension: balance at the horizon, 亿元)"
+    )
+    out = Table(title=heading, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for i, header in enumerate(("provision", "parent", "reform", "alone", "in sequence", "share")):
+        out.add_column(header, justify="left" if i < 3 else "right", no_wrap=i == 0, max_width=None if i == 0 else 28)
+    for i, (scheme, rows) in enumerate(table.groupby("scheme", sort=False)):
+        if i:
+            out.add_section()
+        out.add_row(f"[bold]{scheme}[/bold]", "", "", "", "", "")
+        for _, r in rows.iterrows():
+            share = f"{r['share_of_change']:.0%}".replace("-0%", "0%") if np.isfinite(r["share_of_change"]) else "-"
+            out.add_row(f"  {r['provision']}", r["parent"], r["reform"], f"{r['alone']:+.3f}", f"{r['in_sequence']:+.3f}", share)
+    return out

@@ -21,12 +21,13 @@ from typing import IO, TYPE_CHECKING
 import numpy as np
 import xarray as xr
 
-from simulator.io.tables import scheme_values
+from simulator.io.tables import central, scheme_values
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-KINDS = ("fund_gap", "enrolment", "dependency", "pyramid")
+KINDS = ("fund_gap", "enrolment", "dependency", "pyramid", "fan_balance", "fan_dependency")
+FAN_KINDS = ("fan_balance", "fan_dependency")  # stochastic runs only
 LANGS = ("auto", "en", "zh")
 CJK_FONTS = [
     "Noto Sans CJK SC",
@@ -64,6 +65,17 @@ TEXT = {  # pyramid bars in `unit` (persons / scale); its panel title gives the 
         "dependency": "dependency ratios",
         "contributors_insured": "contributors (= insured)",
         "dependency_ratio": "{scheme}: system dependency ratio (beneficiaries per contributor)",
+        "fan_balance": "fund balance over {draws} draws: median, 80% and 95% ranges",
+        "fan_dependency": "dependency ratios over {draws} draws: median, 80% and 95% ranges",
+        "median": "median",
+        "range80": "80% range (10%-90%)",
+        "range95": "95% range (2.5%-97.5%)",
+        "share": "share of the wage bill",
+        "p_depleted": "P(depleted by {years}): {probs}",
+        "tornado": "sensitivity: change in the {n}-year actuarial balance from {first} (points of the wage bill)",
+        "low": "low",
+        "high": "high",
+        "points": "percentage points of the wage bill",
     },
     "zh": {
         "male": "男",
@@ -86,6 +98,17 @@ TEXT = {  # pyramid bars in `unit` (persons / scale); its panel title gives the 
         "dependency": "抚养比",
         "contributors_insured": "缴费人数 (= 参保人数)",
         "dependency_ratio": "{scheme}: 制度赡养比 (领取人数/缴费人数)",
+        "fan_balance": "基金累计结余 ({draws}次模拟): 中位数、80%和95%区间",
+        "fan_dependency": "抚养比 ({draws}次模拟): 中位数、80%和95%区间",
+        "median": "中位数",
+        "range80": "80%区间 (10%-90%)",
+        "range95": "95%区间 (2.5%-97.5%)",
+        "share": "占缴费基数总额比例",
+        "p_depleted": "至{years}年耗尽概率: {probs}",
+        "tornado": "敏感性分析: {first}年起{n}年精算平衡的变化 (占缴费基数总额的百分点)",
+        "low": "低",
+        "high": "高",
+        "points": "占缴费基数总额的百分点",
     },
 }
 SCHEME_NAMES = {
@@ -198,8 +221,11 @@ def _grid(n: int, ncols: int, width: float, height: float):
     plt = _pyplot()
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * nrows + 0.9), squeeze=False, sharex=True)
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
+    for i, ax in enumerate(axes.flat):
+        if i >= n:
+            ax.set_visible(False)
+            if i >= ncols:  # the panel above keeps its years
+                axes.flat[i - ncols].tick_params(labelbottom=True)
     return fig, axes
 
 
@@ -387,8 +413,7 @@ def dependency(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
                 label=text["dependency_ratio"].format(scheme=scheme_name(scheme, lang)),
             )
         if has_population:
-            pop = ds["old_age_dependency"]
-            pop = pop.median("draw") if "draw" in pop.dims else pop
+            pop = central(ds["old_age_dependency"])
             ax.plot(pop["year"], pop, color="black", ls="--", lw=1.4, label=_label("old_age_dependency", lang))
         ax.axhline(1.0, color="grey", lw=0.6, ls=":")
         ax.set_ylim(bottom=0)
@@ -422,10 +447,7 @@ def population_pyramid(ds: xr.Dataset, years: list[int], path: Target, lang: str
     plt = _pyplot()
     from matplotlib.ticker import FuncFormatter
 
-    pop = ds["population"]
-    if "draw" in pop.dims:
-        pop = pop.median("draw")
-    pop = pop.sel(year=years).transpose("year", "sex", "age") / text["scale"]
+    pop = central(ds["population"]).sel(year=years).transpose("year", "sex", "age") / text["scale"]
     ages = pop["age"].values
     widest = float(pop.max()) * 1.05
     with plt.rc_context(_fonts(lang)):
@@ -452,6 +474,123 @@ def population_pyramid(ds: xr.Dataset, years: list[int], path: Target, lang: str
         return _save(fig, path)
 
 
+def _fan(ax, values: xr.DataArray, scale: float, color: str, text: dict, label: str | None = None) -> None:
+    """Median line and the 80% and 95% bands of ``values`` (quantile, year), divided by ``scale``."""
+    q = values.transpose("quantile", "year")
+    years = q["year"].values
+    ax.fill_between(years, q.sel(quantile=0.025) / scale, q.sel(quantile=0.975) / scale, color=color, alpha=0.15,
+                    lw=0, label=text["range95"])  # fmt: skip
+    ax.fill_between(years, q.sel(quantile=0.1) / scale, q.sel(quantile=0.9) / scale, color=color, alpha=0.35, lw=0,
+                    label=text["range80"])  # fmt: skip
+    ax.plot(years, q.sel(quantile=0.5) / scale, color=color, lw=1.8, label=label or text["median"])
+
+
+def _require_quantiles(ds: xr.Dataset) -> None:
+    if "quantile" not in ds.dims:
+        raise ValueError("fan charts need the results of a stochastic run (sim run --draws N)")
+
+
+def fan_balance(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
+    """Per scheme with a fund: the fund balance in 亿元 (left) and as a share of the wage bill (right,
+    schemes with contributors on a wage base), median and the 80% and 95% ranges over the draws, with
+    the probability that the fund is depleted by 2035, 2050 and 2070."""
+    from simulator.io.tables import DEPLETION_YEARS
+
+    _require_quantiles(ds)
+    text = _text(lang)
+    schemes = _schemes_with([ds], ("balance",))
+    if not schemes:
+        raise ValueError("no scheme with a fund balance in the results")
+    with _pyplot().rc_context(_fonts(lang)):
+        fig, axes = _grid(2 * len(schemes), 2, 12.0, 3.5)
+        for row, scheme in enumerate(schemes):
+            for col, (name, scale, unit) in enumerate((("balance", YI, text["yi"]), ("balance_wage_ratio", 1.0, text["share"]))):
+                ax = axes[row, col]
+                values = ds[name].sel(scheme=scheme) if name in ds else None
+                if values is None or bool(values.isnull().all()):
+                    ax.set_visible(False)
+                    continue
+                _fan(ax, values, scale, "C0", text)
+                ax.axhline(0, color="grey", lw=0.6)
+                title = f"{scheme_name(scheme, lang)}: {_label(name, lang)}"
+                if col == 0:
+                    _thousands(ax)
+                    prob = ds["prob_depletion"].sel(scheme=scheme)
+                    picks = [y for y in DEPLETION_YEARS if y in prob["year"].values]
+                    probs = " / ".join(f"{float(prob.sel(year=y)):.0%}" for y in picks)
+                    title += "\n" + text["p_depleted"].format(years=" / ".join(map(str, picks)), probs=probs)
+                ax.set_title(title, fontsize="medium")
+                ax.set_ylabel(unit)
+        for ax in axes[-1]:
+            ax.set_xlabel(text["year"])
+        _fan_legend(fig, axes.flat[0], ds, lang, text["fan_balance"])
+        return _save(fig, path)
+
+
+def fan_dependency(ds: xr.Dataset, path: Target, lang: str = "en") -> Target:
+    """The system dependency ratio of each scheme that has one and the old-age dependency ratio of the
+    population: median and the 80% and 95% ranges over the draws, one panel each."""
+    _require_quantiles(ds)
+    text = _text(lang)
+    schemes = _schemes_with([ds], ("dependency_ratio",))
+    panels = [(s, ds["dependency_ratio"].sel(scheme=s)) for s in schemes]
+    if "old_age_dependency" in ds and "quantile" in ds["old_age_dependency"].dims:
+        panels.append(("population", ds["old_age_dependency"]))
+    if not panels:
+        raise ValueError("no dependency ratio in the results")
+    with _pyplot().rc_context(_fonts(lang)):
+        fig, axes = _grid(len(panels), 2, 12.0, 3.3)
+        for i, (ax, (scheme, values)) in enumerate(zip(axes.flat, panels)):
+            _fan(ax, values, 1.0, f"C{i}", text)
+            name = "old_age_dependency" if scheme == "population" else "dependency_ratio"
+            title = _label(name, lang) if scheme == "population" else f"{scheme_name(scheme, lang)}: {_label(name, lang)}"
+            ax.set_title(title, fontsize="medium")
+            ax.set_ylabel(text["ratio"])
+            ax.set_ylim(bottom=0)
+        for ax in axes[-1]:
+            ax.set_xlabel(text["year"])
+        _fan_legend(fig, axes.flat[0], ds, lang, text["fan_dependency"])
+        return _save(fig, path)
+
+
+def _fan_legend(fig, ax, ds: xr.Dataset, lang: str, what: str) -> None:
+    """The title of a fan chart and one legend for its panels, above them."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.suptitle(_title(ds, lang, what.format(draws=f"{int(ds.attrs.get('draws', 0)):,}")))
+    fig.legend(handles, labels, loc="upper center", ncol=3, fontsize="small", frameon=False, bbox_to_anchor=(0.5, 0.975))
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
+
+
+def tornado(table: pd.DataFrame, path: Target, lang: str = "en", period: int = 75) -> Target:
+    """Tornado chart of a sensitivity table (:func:`simulator.uncertainty.sensitivity.run`): per scheme
+    with a wage bill, the change in the ``period``-year actuarial balance of each case's low and high
+    side, the widest swing on top."""
+    lang = resolve_lang(lang)
+    text = _text(lang)
+    column = f"d_actuarial_balance_{period}y"
+    rows = table[table["side"].isin(["low", "high"]) & table[column].notna()]
+    schemes = list(dict.fromkeys(rows["scheme"]))
+    if not schemes:
+        raise ValueError(f"no scheme with a {period}-year actuarial balance in the sensitivity table")
+    with _pyplot().rc_context(_fonts(lang)):
+        n_cases = rows["assumption"].nunique()
+        fig, axes = _pyplot().subplots(len(schemes), 1, figsize=(9.0, (0.35 * n_cases + 1.2) * len(schemes) + 0.6), squeeze=False)
+        for ax, scheme in zip(axes[:, 0], schemes):
+            part = rows[rows["scheme"] == scheme].pivot(index="assumption", columns="side", values=column)
+            part = part.reindex(part.abs().max(axis=1).sort_values().index)
+            y = np.arange(len(part))
+            ax.barh(y, part["low"], color="C0", label=text["low"])
+            ax.barh(y, part["high"], color="C3", label=text["high"], alpha=0.8)
+            ax.set_yticks(y, [name.replace("_", " ") for name in part.index])
+            ax.axvline(0, color="black", lw=0.8)
+            ax.set_title(scheme_name(scheme, lang), fontsize="medium")
+            ax.set_xlabel(text["points"])
+            _dedupe_legend(ax, loc="lower right")
+        fig.suptitle(text["tornado"].format(n=period, first=table.attrs.get("start_year", "")))
+        fig.tight_layout()
+        return _save(fig, path)
+
+
 # ---------------------------------------------------------------- dispatch
 
 
@@ -463,7 +602,8 @@ def draw(kind: str, ds: xr.Dataset, path: Target, lang: str = "auto", years: lis
         return population_pyramid(ds, years or pyramid_years(ds), path, lang)
     if years:
         raise ValueError(f"years apply to the pyramid only, not to {kind}")
-    plots = {"fund_gap": fund_gap, "enrolment": enrolment, "dependency": dependency}
+    plots = {"fund_gap": fund_gap, "enrolment": enrolment, "dependency": dependency, "fan_balance": fan_balance,
+             "fan_dependency": fan_dependency}  # fmt: skip
     if kind not in plots:
         raise ValueError(f"plot kind {kind!r} (expected one of {', '.join(KINDS)})")
     return plots[kind](ds, path, lang)
@@ -476,6 +616,8 @@ def available_kinds(ds: xr.Dataset) -> list[str]:
         "enrolment": bool(_schemes_with([ds], tuple(n for names in ENROLMENT for n in names))),
         "dependency": bool(_schemes_with([ds], ("dependency_ratio",))) or "old_age_dependency" in ds,
         "pyramid": "population" in ds,
+        "fan_balance": "quantile" in ds.dims and bool(_schemes_with([ds], ("balance",))),
+        "fan_dependency": "quantile" in ds.dims and "dependency_ratio" in ds,
     }
     return [k for k in KINDS if has[k]]
 

@@ -45,7 +45,7 @@ def write_profiles(
         (tmp / NOTES_FILE).write_text("\n".join(notes) + "\n", encoding="utf-8")
         plot_replacement_rates(table, tmp / PLOT_FILE, lang, title)
 
-    write_atomic_dir(outdir, force, fill)
+    write_atomic_dir(outdir, force, fill, "sim calc pension")
     return [TABLE_FILE, NOTES_FILE, PLOT_FILE]
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from simulator.io.tables import depletion_text, headline_rows, scheme_values
+from simulator.io.tables import depletion_header, depletion_rows, depletion_text, headline_rows, is_stochastic, scheme_values
 from simulator.version import __version__
 
 REPORT_FILE = "report.html"
@@ -27,6 +27,12 @@ CAPTIONS = {
     "population aged 65+ per person aged 15-64 (demographic dependency).",
     "pyramid": "Population by sex and single age at the end of the base year and of 2050 (or the horizon); the "
     "outline on the right panel is the base year.",
+    "fan_balance": "Fan chart of each fund's balance at year end, in 亿元 (left) and as a share of the year's wage bill "
+    "(right): the line is the median of the draws, the dark band holds 80% of them (10% to 90%), the light band 95% "
+    "(2.5% to 97.5%). Each year's percentiles are taken separately: the median line is not one draw's path. The "
+    "panel title gives the share of draws whose fund is depleted by 2035, 2050 and 2070.",
+    "fan_dependency": "Fan charts of the system dependency ratios (beneficiaries per contributor) and of the population's "
+    "old-age dependency ratio (65+ / 15-64): median, 80% and 95% ranges of the draws in each year.",
 }
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
@@ -64,6 +70,7 @@ def _provenance(ds: xr.Dataset, source: Path | None) -> str:
         ("scenario sha256", a.get("scenario_sha256", "")),
         ("simulator version", a.get("simulator_version", "")),
         ("calibration", a.get("calibration", "not recorded")),
+        ("stochastic run", f"{a['draws']:,} draws from seed {a['seed']}; {a.get('migration_shortfall', '')}" if "draws" in a else ""),
         ("results created", a.get("created", "")),
         ("results file", str(source) if source else ""),
     ]
@@ -83,10 +90,24 @@ def _headlines(ds: xr.Dataset) -> str:
         notes = [depletion_text(ds, scheme)]
         balance = scheme_values(ds, "actuarial_balance", scheme)
         if balance is not None and np.isfinite(float(balance)):
-            notes.append(f"actuarial balance over the horizon {float(balance) * 100:.2f}% of the wage bill")
+            text = f"actuarial balance over the horizon {float(balance) * 100:.2f}% of the wage bill"
+            if is_stochastic(ds):
+                q = ds["actuarial_balance"].sel(scheme=scheme)
+                text += f" (median; 80% range {float(q.sel(quantile=0.1)) * 100:.2f}% to {float(q.sel(quantile=0.9)) * 100:.2f}%)"
+            notes.append(text)
         parts.append(f"<h3>{escape(scheme)}</h3>")
         parts.append(f'<p class="note">{escape("; ".join(n for n in notes if n))}</p>')
         parts.append(_table(["", *map(str, years)], [[label, *cells] for label, cells in rows]))
+    if is_stochastic(ds) and parts:
+        intro = (
+            f"Medians of {int(ds.attrs.get('draws', 0)):,} draws; under each figure its 80% range (10% and 90% "
+            "percentiles of the draws in that year)."
+        )
+        parts.insert(0, f'<p class="note">{escape(intro)}</p>')
+        parts.append("<h3>Depletion</h3>")
+        parts.append('<p class="note">Share of the draws whose fund balance has turned negative by the end of each '
+                     "year, and the year it first does (median and 80% range).</p>")
+        parts.append(_table(depletion_header(ds), depletion_rows(ds)))
     return "\n".join(parts) or "<p>No scheme results.</p>"
 
 

@@ -7,6 +7,8 @@ Every array of the context has its draw axis first, of size D or 1 (the same for
 broadcasts), then ``year`` (base year .. horizon), then ``group`` or ``sex``, then ``age``:
 
     wage, wage_growth, inflation, fund_return  [D, Y]        economy (yuan / year; shares a year)
+    claims_factor                              [D, Y]        unemployment claims relative to the scenario's
+                                                             (1; a stochastic draw's unemployment shock)
     contribution_base                          [D, Y]        average employee contribution base (yuan / year):
                                                              clip(base ratio, floor, cap) x wage
     population, survival                       [D, Y, sex, age]
@@ -24,6 +26,7 @@ dataclass of draw-leading arrays the same way (the schemes' inputs).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -47,6 +50,7 @@ class Context:
     wage_growth: np.ndarray
     inflation: np.ndarray
     fund_return: np.ndarray
+    claims_factor: np.ndarray
     contribution_base: np.ndarray
     population: np.ndarray
     survival: np.ndarray
@@ -58,6 +62,14 @@ class Context:
     hazard_by_sex: np.ndarray
     demography: xr.Dataset  # the population results (with a draw dim when they differ by draw)
     draws: int
+
+    @functools.cached_property
+    def below_retirement(self) -> np.ndarray:
+        """Urban employment below the statutory retirement age [D, Y, sex, age] (persons; women = F55 +
+        F50), kept: three schemes read it."""
+        e = self.employment
+        by_sex = np.stack([e[:, :, 0], e[:, :, 1] + e[:, :, 2]], axis=2)
+        return by_sex * (1.0 - self.reached_by_sex)
 
     @property
     def growth(self) -> dict[str, np.ndarray]:
@@ -72,7 +84,7 @@ class Context:
 
 
 ARRAYS = (
-    "wage", "wage_growth", "inflation", "fund_return", "contribution_base", "population", "survival", "employment",
+    "wage", "wage_growth", "inflation", "fund_return", "claims_factor", "contribution_base", "population", "survival", "employment",
     "reached", "hazard", "claim_age", "reached_by_sex", "hazard_by_sex",
 )  # fmt: skip
 
@@ -126,6 +138,7 @@ def build_context(scenario: Scenario, demography: xr.Dataset | None = None) -> C
         wage_growth=econ.wage_growth[None],
         inflation=econ.inflation[None],
         fund_return=econ.fund_return[None],
+        claims_factor=np.ones((1, len(years))),
         contribution_base=(ratio * econ.wage)[None],
         population=population[None],
         survival=demography["survival"].transpose("year", "sex", "age").values[None],

@@ -51,6 +51,11 @@ def urban_employment(scenario: Scenario, population: np.ndarray, years: np.ndarr
     """Urban employed persons ``[..., Y, group, age]`` from population ``[..., Y, sex, age]``."""
     lab = scenario.labour
     rate = np.stack([age_profile(lab.employment_rate.male), age_profile(lab.employment_rate.female)])
-    employed = population * rate * annual(lab.urban_share, years)[:, None, None]
+    per_person = rate * annual(lab.urban_share, years)[:, None, None]  # [Y, sex, A]
     f55 = annual(scenario.employee_pension.f55_share, years)[:, None]
-    return np.stack([employed[..., 0, :], employed[..., 1, :] * f55, employed[..., 1, :] * (1.0 - f55)], axis=-2)
+    out = np.empty(population.shape[:-2] + (3, population.shape[-1]))
+    np.multiply(population[..., 0, :], per_person[:, 0], out=out[..., 0, :])
+    women = population[..., 1, :] * per_person[:, 1]
+    np.multiply(women, f55, out=out[..., 1, :])
+    np.multiply(women, 1.0 - f55, out=out[..., 2, :])
+    return out

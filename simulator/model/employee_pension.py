@@ -15,7 +15,7 @@ Two sectors share the fund and the statutory rules:
 Retirement: the context's ``reached``, ``hazard`` and ``claim_age`` (flexible claims included); the
 account divisor at the mean claim age of the cell. Cash flows beside the kernel's: pooling payments =
 out rate x wage x enterprise insured employees (contributors + dormant), receipts = receipt per
-retiree x enterprise retirees; fiscal subsidy = the enterprise subsidy (a path, or a share of the
+retiree x receipt ratio x enterprise retirees; fiscal subsidy = the enterprise subsidy (a path, or a share of the
 enterprise benefits) + the enrolled public sector's deficit (budgets cover it). The fund is the
 ledger's (:mod:`simulator.model.fund`).
 """
@@ -54,9 +54,13 @@ class Sector:
     survival: np.ndarray  # [D, T, sex, A], projected years
     series: np.ndarray  # [D, T, L.N_SERIES]
     cells: np.ndarray  # [D, T, G, A, L.N_CELLS]
+    target: np.ndarray  # [D, T, G, A] active contributors the coverage path asks for (persons)
 
     def kernel_args(self) -> tuple:
-        return (self.act0, self.dor0, self.kact0, self.kdor0, self.ret0, self.pen0, self.survival, self.series, self.cells, SEX_OF_GROUP)
+        return (
+            self.act0, self.dor0, self.kact0, self.kdor0, self.ret0, self.pen0, self.survival, self.series, self.cells,
+            self.target, SEX_OF_GROUP,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -153,10 +157,10 @@ def inputs(scenario: Scenario, ctx: Context) -> Inputs:
             L.TRANSITIONAL_RATE: ep.transitional_rate,
         },
         cells=cells_common | {
-            L.TARGET: coverage_path(scenario, implied, years)[:, :, None, None] * covered,
             L.DORMANCY: annual(ep.dormancy_rate, years)[:, None, None],
             L.REACTIVATION: annual(ep.reactivation_rate, years)[:, None, None],
         },
+        target=coverage_path(scenario, implied, years)[:, :, None, None] * covered,
         stocks=(init.contributors, init.dormant, init.retirees, init.average_pension),
         service=(init.service_density, init.entry_age),
         account_years=scenario.base_year - ep.account_start,
@@ -175,7 +179,8 @@ def inputs(scenario: Scenario, ctx: Context) -> Inputs:
                 L.COMPLIANCE: 1.0, L.ACCOUNT_START: _year_fraction(pub.contributes_from),
                 L.TRANSITIONAL_RATE: pub.transitional_rate,
             },
-            cells=cells_common | {L.TARGET: annual(pub.staff, years)[None, :, None, None] * shape, L.DORMANCY: 0.0, L.REACTIVATION: 0.0},
+            cells=cells_common | {L.DORMANCY: 0.0, L.REACTIVATION: 0.0},
+            target=annual(pub.staff, years)[None, :, None, None] * shape,
             stocks=(annual(pub.staff, years)[0], 0.0, pub.initial.retirees, pub.initial.average_pension),
             service=(pub.service_density, init.entry_age),
             account_years=max(0.0, scenario.base_year + 1 - _year_fraction(pub.contributes_from)),
@@ -187,7 +192,7 @@ def inputs(scenario: Scenario, ctx: Context) -> Inputs:
         public=public,
         enrolment=enrolment,
         pooling_out_rate=annual(ep.pooling.out_rate, years)[None],
-        pooling_in_per_retiree=np.atleast_2d(annual(ep.pooling.in_per_retiree, years, **growth)),
+        pooling_in_per_retiree=np.atleast_2d(annual(ep.pooling.in_per_retiree, years, **growth)) * ep.pooling.receipt_ratio,
         subsidy=np.atleast_2d(annual(subsidy.path, years, **growth)) if subsidy.path is not None else np.zeros((1, len(years))),
         subsidy_share=annual(subsidy.share, years)[None] if subsidy.share is not None else np.zeros((1, len(years))),
         balance0=np.array([float(ep.initial.balance)]),
@@ -200,14 +205,18 @@ def sector(
     ctx: Context,
     series: dict[int, np.ndarray | float],
     cells: dict[int, np.ndarray | float],
+    target: np.ndarray,
     stocks: tuple[float, float, float, float],
     service: tuple[float, int],
     account_years: float,
     members: np.ndarray | None = None,
 ) -> Sector:
-    """One sector's kernel arguments from its series and cell columns (values [D or 1, Y] or broadcastable)
-    and its base-year ``stocks`` (contributors, dormant, retirees, average pension a month), members spread
-    over (group, age) like ``members`` [D, G, A] (default: urban employment below the claim age)."""
+    """One sector's kernel arguments from its series and cell columns (values [D or 1, Y] or broadcastable),
+    its target of active contributors [D or 1, Y, G, A] and its base-year ``stocks`` (contributors,
+    dormant, retirees, average pension a month), members spread over (group, age) like ``members``
+    [D, G, A] (default: urban employment below the claim age). The target is an argument of its own:
+    it differs by draw where the other cell columns do not, so the draws of a stochastic run share one
+    ``cells``; so do the base-year inputs, the same in every draw."""
     years = ctx.years
     packed = np.zeros((_lead(series.values(), 2), len(years), L.N_SERIES))
     for k, v in series.items():
@@ -216,8 +225,16 @@ def sector(
     for k, v in cells.items():
         grid[..., k] = v
     working = ctx.employment[:, 0] * (1.0 - ctx.reached[:, 0]) if members is None else members
-    state = initial_state(scenario, working, ctx.reached[:, 0], ctx.population[:, 0], packed[:, 0], stocks, service, account_years)
-    return Sector(**state, survival=ctx.survival[:, 1:], series=packed[:, 1:], cells=grid[:, 1:])
+    base = [shared(x) for x in (working, ctx.reached[:, 0], ctx.population[:, 0], packed[:, 0])]
+    state = initial_state(scenario, *base, stocks, service, account_years)
+    target = np.broadcast_to(target, np.broadcast_shapes(np.shape(target), (1, len(years), len(GROUPS), len(AGES))))
+    return Sector(**state, survival=ctx.survival[:, 1:], series=packed[:, 1:], cells=grid[:, 1:], target=target[:, 1:])
+
+
+def shared(x: np.ndarray) -> np.ndarray:
+    """``x`` [D, ...] with a draw axis of 1 when every draw holds the same values (the base year of a
+    stochastic run)."""
+    return x[:1] if len(x) > 1 and (x == x[:1]).all() else x
 
 
 def initial_state(

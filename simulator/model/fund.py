@@ -89,10 +89,8 @@ def ledger(ds: xr.Dataset, terms: FundTerms, rate: np.ndarray) -> xr.Dataset:
         values["fund_ratio"] = values["balance"] / values["expenditure"]
         if "wage_bill" in ds:
             values["payg_cost_rate"] = values["expenditure"] / ds["wage_bill"].values
-    out = ds.copy()
-    for name, v in values.items():
-        out[name] = ((DRAW, YEAR), np.broadcast_to(v, (ds.sizes[DRAW], ds.sizes[YEAR])), attrs(name, (scheme,)))
-    return out
+    shape = (ds.sizes[DRAW], ds.sizes[YEAR])
+    return ds.assign({name: ((DRAW, YEAR), np.broadcast_to(v, shape), attrs(name, (scheme,))) for name, v in values.items()})
 
 
 def depletion_year(balance: xr.DataArray) -> xr.DataArray:
@@ -113,4 +111,25 @@ def actuarial_balance(ds: xr.Dataset, discount: np.ndarray) -> xr.DataArray:
     payroll = ds["wage_bill"].where(projected, 0.0)
     base = (payroll * factor).sum(YEAR)
     value = (ds["balance"].isel({YEAR: 0}) + (income * factor).sum(YEAR)) / base.where(base > 0)
+    return value.assign_attrs(attrs("actuarial_balance"))
+
+
+def period_actuarial_balance(ds: xr.Dataset, rate: np.ndarray, first: int, length: int) -> xr.DataArray:
+    """Actuarial balance over the ``length`` years from ``first`` (valued at the end of ``first - 1``)::
+
+        (B[first-1] + sum_t v_t (contributions + transfers in - expenditure)_t) / sum_t v_t wage bill_t,
+        v_t = prod_(k = first..t) 1 / (1 + r_k)
+
+    ``ds`` over (draw, scheme, year) or (scheme, year), ``rate`` [D or 1, Y] the fund return; NaN
+    when the period runs past the horizon or the scheme has no wage bill."""
+    years = ds[YEAR].values
+    if first - 1 < years[0] or first + length - 1 > years[-1]:
+        return xr.full_like(ds["balance"].isel({YEAR: 0}, drop=True), np.nan).assign_attrs(attrs("actuarial_balance"))
+    period = (years >= first) & (years < first + length)
+    factor = np.cumprod(np.where(period, 1.0 / (1.0 + np.atleast_2d(rate)), 1.0), axis=-1) * period
+    dims = (DRAW, YEAR) if DRAW in ds.dims else (YEAR,)
+    v = xr.DataArray(factor if DRAW in ds.dims else factor[0], dims=dims, coords={YEAR: years})
+    income = (ds["contributions"] + ds["transfers_in"] - ds["expenditure"]).fillna(0.0)
+    payroll = (ds["wage_bill"] * v).sum(YEAR)
+    value = (ds["balance"].sel({YEAR: first - 1}) + (income * v).sum(YEAR)) / payroll.where(payroll > 0)
     return value.assign_attrs(attrs("actuarial_balance"))

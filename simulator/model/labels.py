@@ -38,12 +38,12 @@ def schemes_side_by_side(datasets: Mapping[str, xr.Dataset]) -> xr.Dataset:
     variables = {}
     for name in names:
         having = [s for s in schemes if name in datasets[s]]
-        dims = datasets[having[0]][name].dims
+        dims = datasets[having[0]].variables[name].dims
         shape = (draws, len(schemes)) + ((len(years),) if YEAR in dims else ())
         values = np.full(shape, np.nan)
         for i, s in enumerate(schemes):
             if name in datasets[s]:
-                values[:, i] = datasets[s][name].transpose(*dims).values
+                values[:, i] = datasets[s].variables[name].transpose(*dims).values
         out_dims = (DRAW, SCHEME) + ((YEAR,) if YEAR in dims else ())
         variables[name] = (out_dims, values, attrs(name, tuple(having)))
     return xr.Dataset(variables, coords={DRAW: np.arange(draws), SCHEME: schemes, YEAR: years})

@@ -20,7 +20,7 @@ import xarray as xr
 
 from simulator.dims import DRAW, GROUP, GROUPS, YEAR
 from simulator.model import employee_pension, resident_pension, unemployment, work_injury
-from simulator.model.context import context_for
+from simulator.model.context import Context, context_for
 from simulator.model.fund import actuarial_balance, depletion_year, ledger
 from simulator.model.labels import schemes_side_by_side
 from simulator.model.retirement import month_index, statutory_retirement
@@ -44,10 +44,25 @@ def project(
     the provenance). ``draws``: one scenario per draw (same years and schemes as ``scenario``, e.g. with
     other parameter values); the results then have a ``draw`` dim, draw d equal to a run of draws[d]."""
     scenarios = list(draws) if draws else [scenario]
-    present = [name for name in OTHER_SCHEMES if getattr(scenario, name) is not None]
+    ctx = context_for(scenarios)
+    out = run_schemes(scenarios, ctx)
+    if ctx.draws == 1:
+        out = out.isel({DRAW: 0}, drop=True)
+    out = xr.merge([ctx.demography, out], combine_attrs="drop_conflicts")
+    for name in ctx.demography.data_vars:
+        out[name].attrs = attrs(name)
+    out["retirement_age"] = retirement_schedule(scenario, ctx.years)
+    out.attrs = provenance(scenario, source, fitted)
+    return out
+
+
+def run_schemes(scenarios: Sequence[Scenario], ctx: Context) -> xr.Dataset:
+    """Every scheme of ``scenarios`` (one for all draws of ``ctx``, or one per draw) on the context,
+    each through the fund ledger, side by side over (draw, scheme, year), with the horizon measures
+    (depletion year, actuarial balance) and the average wage."""
+    present = [name for name in OTHER_SCHEMES if getattr(scenarios[0], name) is not None]
     if any([n for n in OTHER_SCHEMES if getattr(s, n) is not None] != present for s in scenarios):
         raise ValueError("the draws' scenarios must have the same schemes")
-    ctx = context_for(scenarios)
     employee, terms = employee_pension.project(scenarios, ctx)
     results = {employee_pension.SCHEME: ledger(employee, terms, ctx.fund_return)}
     for name in present:
@@ -57,13 +72,6 @@ def project(
     out["depletion_year"] = depletion_year(out["balance"])
     out["actuarial_balance"] = actuarial_balance(out, ctx.fund_return)
     out["average_wage"] = ((DRAW, YEAR), np.broadcast_to(ctx.wage, (ctx.draws, len(ctx.years))), attrs("average_wage") | {"scheme": "economy"})
-    if ctx.draws == 1:
-        out = out.isel({DRAW: 0}, drop=True)
-    out = xr.merge([ctx.demography, out], combine_attrs="drop_conflicts")
-    for name in ctx.demography.data_vars:
-        out[name].attrs = attrs(name)
-    out["retirement_age"] = retirement_schedule(scenario, ctx.years)
-    out.attrs = provenance(scenario, source, fitted)
     return out
 
 

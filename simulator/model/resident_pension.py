@@ -94,23 +94,30 @@ def account_pensions(
 
 
 def people(scenario: Scenario, employee: xr.Dataset, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
-    """Participants and beneficiaries [draw, year, sex, age] (persons at year end):
+    """Participants [draw, year, sex, entry_age..claim_age - 1] and beneficiaries [draw, year, sex,
+    claim_age..100] (persons at year end; nobody outside those ages):
 
     P = coverage x max(pop - employee contributors x W, 0) for entry_age <= a < claim_age, W the
     employee members' shape (urban employment below retirement age, normalised);
     B = take_up x pop x max(1 - E60 / pop[claim_age+], 0) for a >= claim_age, E60 the employee scheme's
     members and retirees aged claim_age+ (held at work by the reform or retired: not residents beneficiaries)."""
     rp, pol = scenario.resident_pension, scenario.policy.resident_pension
-    working, old = (AGES >= pol.entry_age) & (AGES < pol.claim_age), AGES >= pol.claim_age
-    shape = below_retirement(ctx)
-    shape = shape / shape.sum(axis=(2, 3), keepdims=True)
+    working, old = slice(pol.entry_age, pol.claim_age), slice(pol.claim_age, None)
+    below = below_retirement(ctx)
+    shape = below[..., working] / below.sum(axis=(2, 3), keepdims=True)
     members = employee["contributors"].values[:, :, None, None] * shape
-    eligible = np.maximum(ctx.population - members, 0.0) * working
+    eligible = np.maximum(ctx.population[..., working] - members, 0.0)
     participants = annual(rp.coverage, ctx.years)[None, :, None, None] * eligible
-    pop_old = (ctx.population * old).sum(axis=(2, 3))
-    not_employee = np.clip(1.0 - employee["covered_60_plus"].values / pop_old, 0.0, 1.0)
+    pop_old = ctx.population[..., old]
+    not_employee = np.clip(1.0 - employee["covered_60_plus"].values / pop_old.sum(axis=(2, 3)), 0.0, 1.0)
     take_up = annual(rp.take_up, ctx.years)[None, :, None, None]
-    return participants, take_up * not_employee[:, :, None, None] * ctx.population * old
+    return participants, take_up * not_employee[:, :, None, None] * pop_old
+
+
+def weighted(people: np.ndarray, per_head: np.ndarray) -> np.ndarray:
+    """sum over sex and age of people[d, y, s, a] x per_head[d or 1, y, a]: [D, Y] (no temporary array)."""
+    per_head = np.broadcast_to(per_head, people.shape[:2] + people.shape[3:])
+    return np.einsum("dysa,dya->dy", people, per_head)
 
 
 def transferred_pensions(transfers: np.ndarray, survival: np.ndarray, divisor: float) -> np.ndarray:
@@ -133,8 +140,9 @@ def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = 
     rp, pol = require(scenario, SCHEME)
     years, pop, surv, growth = ctx.years, ctx.population, ctx.survival, ctx.growth
     E, C = pol.entry_age, pol.claim_age
+    working, old = slice(E, C), slice(C, None)
 
-    participants, beneficiaries = people(scenario, employee, ctx)
+    participants, beneficiaries = people(scenario, employee, ctx)  # ages E..C-1 and C..100
     density = annual(rp.contribution_density, years)
     n_part = participants.sum(axis=(2, 3))
     contributors = density * n_part
@@ -157,17 +165,17 @@ def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = 
     basic_monthly = minimum + annual(rp.top_up, years, **growth)
     mid = 0.5 * (n_ben[:, :-1] + n_ben[:, 1:])
     basic = mid * np.atleast_2d(basic_monthly)[:, 1:] * 12.0
-    roll = (beneficiaries * acc[:, :, None, :]).sum(axis=(2, 3))
+    roll = weighted(beneficiaries, acc[..., old])
     from_accounts = 0.5 * (roll[:, :-1] + roll[:, 1:])
     transfers_in = np.nan_to_num(employee["accounts_to_residents"].values[:, 1:])
-    old = AGES >= C
-    old_survival = (pop[:, :-1] * surv[:, 1:] * old).sum(axis=(2, 3)) / (pop[:, :-1] * old).sum(axis=(2, 3))
+    pop_old, surv_old = pop[:, :-1, :, old], surv[:, 1:, :, old]
+    old_survival = np.einsum("dysa,dysa->dy", pop_old, np.broadcast_to(surv_old, pop_old.shape)) / pop_old.sum(axis=(2, 3))
     from_transfers = transferred_pensions(transfers_in, old_survival, pol.account_divisor)
     benefits = basic + from_accounts + from_transfers
 
     # other outgo: accounts of participants who died, paid to heirs
-    dying = participants[:, :-1] * (1.0 - surv[:, 1:])
-    inherited = (dying * k[:, :-1, None, :]).sum(axis=(2, 3))
+    dying = participants[:, :-1] * (1.0 - surv[:, 1:, :, working])
+    inherited = weighted(dying, k[:, :-1, working])
 
     central = annual(rp.central_share, years)[None, 1:] * np.atleast_2d(minimum)[:, 1:] * 12.0 * mid
     local = basic - central + contributors[:, 1:] * entry_subsidy[:, 1:]
@@ -192,12 +200,12 @@ def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = 
         "participants": n_part,
         "contributors": contributors,
         "beneficiaries": n_ben,
-        "account_balances": (participants * k[:, :, None, :]).sum(axis=(2, 3)),
+        "account_balances": weighted(participants, k[..., working]),
         "monthly_basic_pension": basic_monthly,
         "monthly_minimum_pension": minimum,
     }
-    with np.errstate(invalid="ignore", divide="ignore"):
-        v["average_pension"] = with_base(benefits / mid / 12.0)
-        v["dependency_ratio"] = n_ben / contributors
+    with np.errstate(invalid="ignore", divide="ignore"):  # undefined (NaN), never infinite, without beneficiaries
+        v["average_pension"] = with_base(np.where(mid > 0.0, benefits / mid / 12.0, np.nan))
+        v["dependency_ratio"] = np.where(contributors > 0.0, n_ben / contributors, np.nan)
     terms = FundTerms(np.array([float(rp.initial.balance)]), np.array([PATH]))
     return scheme_dataset(SCHEME, years, v, ctx.draws), terms

@@ -36,9 +36,7 @@ def require(scenario: Scenario, name: str) -> tuple:
 
 def below_retirement(ctx: Context) -> np.ndarray:
     """Urban employment below the statutory retirement age [D, Y, sex, age] (persons; women = F55 + F50)."""
-    e = ctx.employment
-    by_sex = np.stack([e[:, :, 0], e[:, :, 1] + e[:, :, 2]], axis=2)
-    return by_sex * (1.0 - ctx.reached_by_sex)
+    return ctx.below_retirement
 
 
 def covered(ctx: Context, coverage: Dated) -> tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,7 @@ uprating rule, the value in force at the end of that year grows each year by
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import numpy as np
 
@@ -28,7 +29,7 @@ def annual(
     """One value per year of ``years`` (consecutive): ``[Y]``, or ``[D, Y]`` when the growth arrays
     used by the parameter's uprating rule carry a leading draw axis (``[D, Y]``, aligned with ``years``)."""
     years = np.asarray(years, dtype=np.int64)
-    out = np.array([_year_mean(param, int(y)) for y in years])
+    out = _year_means(param, tuple(int(y) for y in years)).copy()
     rule = param.uprating
     if rule is None:
         return out
@@ -45,6 +46,12 @@ def annual(
         factors = np.concatenate([np.full((*growth.shape[:-1], 1), param.values[-1][1]), 1.0 + growth[..., later]], axis=-1)
         out[..., later] = np.multiply.accumulate(factors, axis=-1)[..., 1:]  # v_last x (1 + g) x ..., in year order
     return out
+
+
+@lru_cache(maxsize=4096)
+def _year_means(param: Dated, years: tuple[int, ...]) -> np.ndarray:
+    """The value of each year before uprating (kept: a run of many blocks of draws asks again)."""
+    return np.array([_year_mean(param, y) for y in years])
 
 
 def _year_mean(param: Dated, year: int) -> float:
@@ -88,3 +95,19 @@ def path_from(param: Dated, start: dt.date, value: float, years: np.ndarray | ra
     ``start`` are replaced by that one point (e.g. coverage from the base year's implied level)."""
     later = tuple((d, v) for d, v in param.values if d > start)
     return annual(param.model_copy(update={"values": ((start, value), *later)}), years)
+
+
+def shifted(param: Dated, years: np.ndarray, values: np.ndarray, first: int) -> Dated:
+    """``param`` following the yearly path ``values`` [Y] (aligned with ``years``, e.g. its own
+    :func:`annual` values with a change) from year ``first`` on, and its own dated values before:
+    new points on 1 January (``step``) or 1 July (``linear``, anchored on the value of the year before)
+    of each year from ``first``, no uprating (``values`` run to the last year). :func:`annual` of the
+    result gives ``values`` from ``first`` on and, where ``values`` are ``param``'s own before ``first``,
+    ``param``'s values before."""
+    years = np.asarray(years, dtype=np.int64)
+    linear = param.interpolation == "linear"
+    day = (7, 1) if linear else (1, 1)
+    cut = dt.date(first - 1, *day) if linear else dt.date(first, 1, 1)
+    points = [(d, v) for d, v in param.values if d < cut]
+    points += [(dt.date(int(y), *day), float(v)) for y, v in zip(years, values) if y >= (first - 1 if linear else first)]
+    return param.model_copy(update={"values": tuple(points), "uprating": None})

@@ -6,7 +6,8 @@ Per draw d and year y (persons and yuan; stocks at year end, flows on them):
     contributors    = insured
     contributions   rate[y] x compliance[y] x base[y] x N[y]   (base = employee base ratio x average wage;
                     compliance 1 when the scenario gives none)
-    claimants       inflow_rate[y] x take_up[y] x N[y], split by potential duration P (months):
+    claimants       inflow_rate[y] x take_up[y] x claims factor[d, y] x N[y] (the factor: 1, or the
+                    draw's unemployment shock, see the context), split by potential duration P (months):
                     entitlement E by contribution years (12 / 18 / 24 months), cut at the months d
                     left to the statutory retirement age, or, once the 2024 rule is in force (the
                     benefit would still run on its effective date), extended to it when it would
@@ -25,10 +26,12 @@ the base year).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import xarray as xr
 
-from simulator.dims import AGES, GROUPS
+from simulator.dims import AGES, GROUPS, SEX_OF_GROUP
 from simulator.model.context import Context
 from simulator.model.fund import PATH, FundTerms
 from simulator.model.kernels import unemployment as K
@@ -63,9 +66,43 @@ def entitlements(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     return np.array(months), shares / shares.sum()
 
 
-def duration_mix(scenario: Scenario, years: np.ndarray, insured: np.ndarray) -> np.ndarray:
-    """mix[y, r]: share of year y's claimants with a potential duration of r + 1 months, from the
-    insured by sex and age ``insured[y, s, a]``, birth and claim months even over the year."""
+@dataclass(frozen=True)
+class DurationTable:
+    """Claims by potential duration, per insured person of a (year, sex, age) cell, for the years of a
+    run (women split F55 / F50 by ``f55_share``):
+
+    a cell is *far* from retirement when each of its claimants, whatever the group, birth and claim
+    month, gets the full entitlement: its row is ``full`` (counts over the 12 x 12 birth and claim
+    months, weighted by the entitlement shares) and ``far`` [Y, sex, A] holds 1. The other cells with
+    claims (ages near a retirement age) are listed per year: ``rows[y, j]`` [Y, M, n] for the cells
+    ``(sex[y, j], age[y, j])`` [Y, M] (padded with empty rows)."""
+
+    far: np.ndarray
+    full: np.ndarray
+    sex: np.ndarray
+    age: np.ndarray
+    rows: np.ndarray
+
+
+_TABLES: dict[str, DurationTable] = {}
+
+
+def duration_table(scenario: Scenario, years: np.ndarray) -> DurationTable:
+    """:func:`make_duration_table`, kept for the scenario parts it reads (a run of many blocks of draws
+    builds it once)."""
+    parts = (scenario.policy.retirement, scenario.policy.unemployment, scenario.employee_pension.f55_share)
+    key = "|".join(p.model_dump_json() for p in parts) + repr(scenario.unemployment.claimant_years) + repr(list(years))
+    if key not in _TABLES:
+        if len(_TABLES) >= 8:
+            _TABLES.pop(next(iter(_TABLES)))
+        _TABLES[key] = make_duration_table(scenario, years)
+    return _TABLES[key]
+
+
+def make_duration_table(scenario: Scenario, years: np.ndarray) -> DurationTable:
+    """The claims of each (year, sex, age) cell by potential duration r + 1 months (r = 0..n-1), birth
+    and claim months even over the year: counts of the 144 (birth, claim) month pairs whose potential
+    duration is r + 1, weighted by the entitlement shares and, for women, the F55 / F50 split."""
     months, shares = entitlements(scenario)
     policy = scenario.policy.retirement
     n = int(months.max()) + 12
@@ -75,19 +112,44 @@ def duration_mix(scenario: Scenario, years: np.ndarray, insured: np.ndarray) -> 
     ages = AGES[None, :, None, None]
     birth_month = np.arange(1, 13)[None, None, :, None]
     claim_month = np.arange(1, 13)[None, None, None, :]
-    mix = np.zeros((len(years), n))
+    counts = np.zeros((len(years), 2, len(AGES), n))
+    cell = np.arange(len(AGES))[:, None, None] * n  # flat (age, duration) index of each age's row
     for i, year in enumerate(years):
         born = month_index(year - ages, birth_month)  # (1, A, 12, 1)
         claim = month_index(year, claim_month)  # (1, 1, 1, 12)
-        weights = np.stack([insured[i, 0], f55[i] * insured[i, 1], (1.0 - f55[i]) * insured[i, 1]])
         for g, group in enumerate(GROUPS):
-            left = born + retirement_age_months(policy, group, born) - claim  # (1, A, 12, 12)
-            w = np.broadcast_to(weights[g][None, :, None, None], left.shape) * (left > 0)
+            left = (born + retirement_age_months(policy, group, born) - claim)[0]  # (A, 12, 12)
+            weight = (1.0, f55[i], 1.0 - f55[i])[g]
             for e, share in zip(months, shares):
-                p = potential_duration(left, e, claim + e - 1 >= effective)
-                ok = (p >= 1) & (w > 0)
-                mix[i] += share * np.bincount(np.minimum(p[ok], n) - 1, weights=w[ok], minlength=n)
-    total = mix.sum(axis=1, keepdims=True)
+                p = potential_duration(left, e, (claim + e - 1 >= effective)[0])
+                ok = (left > 0) & (p >= 1)
+                found = np.bincount((cell + np.minimum(p, n) - 1)[ok], minlength=len(AGES) * n)
+                counts[i, SEX_OF_GROUP[g]] += weight * share * found.reshape(len(AGES), n)
+    full = np.zeros(n)
+    np.add.at(full, months - 1, 144.0 * shares)
+    far = np.all(np.abs(counts - full) <= 1e-12 * full.sum(), axis=-1)
+    near = ~far & (counts.sum(axis=-1) > 0)
+    width = max(int(near.sum(axis=(1, 2)).max()), 1)
+    sex, age = np.zeros((len(years), width), dtype=np.int64), np.zeros((len(years), width), dtype=np.int64)
+    rows = np.zeros((len(years), width, n))
+    for i in range(len(years)):
+        s, a = np.nonzero(near[i])
+        sex[i, : len(s)], age[i, : len(s)], rows[i, : len(s)] = s, a, counts[i, s, a]
+    return DurationTable(far.astype(float), full, sex, age, rows)
+
+
+def duration_mix(scenario: Scenario, years: np.ndarray, insured: np.ndarray, table: DurationTable | None = None) -> np.ndarray:
+    """mix[..., y, r]: share of year y's claimants with a potential duration of r + 1 months, from the
+    insured by sex and age ``insured[..., y, s, a]``, claims in proportion to them::
+
+        mix[y, r] = sum_(s, a) N[y, s, a] C[y, s, a, r] / sum_(s, a, r) (...)
+
+    with C the :func:`duration_table` (the rows far from retirement, all equal, added up once)."""
+    table = table or duration_table(scenario, years)
+    mix = (insured * table.far).sum(axis=(-2, -1))[..., None] * table.full
+    near = insured[..., np.arange(len(years))[:, None], table.sex, table.age]  # [..., Y, M]
+    mix += np.einsum("...ym,ymr->...yr", near, table.rows)
+    total = mix.sum(axis=-1, keepdims=True)
     return np.divide(mix, total, out=np.zeros_like(mix), where=total > 0)
 
 
@@ -121,8 +183,8 @@ def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = 
     collected = annual(ui.compliance, years) if ui.compliance is not None else 1.0
     contributions = annual(pol.rate, years) * collected * ctx.contribution_base * insured  # [D, Y], the base year too (for refunds)
 
-    claim_rate = annual(ui.inflow_rate, years) * annual(ui.take_up, years)
-    mix = np.stack([duration_mix(scenario, years, b) for b in below])  # [D or 1, Y, N]
+    claim_rate = annual(ui.inflow_rate, years) * annual(ui.take_up, years) * ctx.claims_factor
+    mix = duration_mix(scenario, years, below)  # [D or 1, Y, N]
     claimants = claim_rate * insured
     reemployment = annual(ui.reemployment_rate, years)
     stock0 = steady_state(claimants[0, 0], mix[0, 0], reemployment[0], impl)

@@ -50,8 +50,8 @@ def run_kernel(inputs: dict[str, np.ndarray], draws: int, impl: str = "numba") -
     ends = (np.zeros((draws, *people0.shape)), np.zeros((draws, *people0.shape)), np.zeros((draws, 2)))
     kernel = K.work_injury_numba if impl == "numba" else K.work_injury_numpy
     kernel(
-        people0, inputs["pay0"], inputs["others0"], inputs["survival"], inputs["retire"], inputs["new"],
-        inputs["series"], inputs["factor"], inputs["retires"], out, *ends,
+        people0, inputs["pay0"], inputs["others0"], inputs["survival"], inputs["retire"], inputs["new_count"],
+        inputs["new_dist"], inputs["flip"], inputs["series"], inputs["factor"], inputs["retires"], out, *ends,
     )  # fmt: skip
     return (out, *ends)
 
@@ -77,10 +77,8 @@ def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = 
     spouse_share = annual(wi.spouse_share, years)
     total_rate = spouse_share * pol.spouse_rate + wi.other_dependants * pol.other_dependant_rate
     cap = np.minimum(1.0, np.divide(pol.survivor_cap, total_rate, out=np.ones_like(total_rate), where=total_rate > 0))
-    new = np.zeros((D, len(years), K.LAYERS, 2, dist.shape[3]))
-    for layer, grade in enumerate(LONG_TERM_GRADES):
-        new[:, :, layer] = (wi.grade_shares[grade] * injuries)[:, :, None, None] * dist
-    new[:, :, SPOUSES] = (spouse_share * deaths)[:, :, None, None] * dist[:, :, ::-1]  # spouse: other sex
+    new_count = np.stack([wi.grade_shares[grade] * injuries for grade in LONG_TERM_GRADES] + [spouse_share * deaths], axis=-1)
+    flip = np.array([0] * len(LONG_TERM_GRADES) + [1])  # spouses: the other sex
     series = np.zeros((D, len(years), K.N_SERIES))
     series[..., K.INDEXATION] = rate_then_rule(wi.indexation.increases, wi.indexation.then, years, **growth)
     series[..., K.NEW_OTHERS] = wi.other_dependants * deaths
@@ -96,18 +94,19 @@ def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = 
     # base-year stocks: history_years of the base year's flows (draw 0), no indexation
     n_hist = wi.initial.history_years
     history = {
-        "people0": np.zeros(new.shape[2:]), "pay0": np.zeros(new.shape[2:]), "others0": np.zeros(2),
+        "people0": np.zeros((K.LAYERS, *dist.shape[2:])), "pay0": np.zeros((K.LAYERS, *dist.shape[2:])),
+        "others0": np.zeros(2),
         "survival": np.repeat(ctx.survival[:1, :1], n_hist, axis=1),
         "retire": np.repeat(retire[:1, :1], n_hist, axis=1),
-        "new": np.repeat(new[:1, :1], n_hist, axis=1), "series": np.repeat(series[:1, :1], n_hist, axis=1),
-        "factor": factor, "retires": retires,
+        "new_count": np.repeat(new_count[:1, :1], n_hist, axis=1), "new_dist": np.repeat(dist[:1, :1], n_hist, axis=1),
+        "flip": flip, "series": np.repeat(series[:1, :1], n_hist, axis=1), "factor": factor, "retires": retires,
     }  # fmt: skip
     history["series"][..., K.INDEXATION] = 0.0
     _, people0, pay0, others0 = run_kernel(history, 1, impl)
     inputs = {
         "people0": people0[0], "pay0": pay0[0], "others0": others0[0],
-        "survival": ctx.survival[:, 1:], "retire": retire[:, 1:], "new": new[:, 1:], "series": series[:, 1:],
-        "factor": factor, "retires": retires,
+        "survival": ctx.survival[:, 1:], "retire": retire[:, 1:], "new_count": new_count[:, 1:],
+        "new_dist": dist[:, 1:], "flip": flip, "series": series[:, 1:], "factor": factor, "retires": retires,
     }  # fmt: skip
     out = run_kernel(inputs, D, impl)[0]
 
@@ -133,7 +132,7 @@ def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = 
         "transfers_out": zero,
         "new_injuries": injuries[:, 1:],
         "injury_deaths": deaths[:, 1:],
-        "new_long_term": new[:, 1:, :SPOUSES].sum(axis=(2, 3, 4)),
+        "new_long_term": (new_count[:, 1:, :SPOUSES] * dist[:, 1:, None].sum(axis=(-2, -1))).sum(axis=-1),
         "long_term_deaths": out[..., K.DEATHS],
         "long_term_retired": out[..., K.RETIRED],
     }

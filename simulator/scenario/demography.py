@@ -14,6 +14,10 @@ from simulator.scenario.params import Dated, Strict
 
 P = TypeVar("P")
 
+CENSUS_BASE_YEARS = (2010, 2020)
+"""Base years a census-based base population supports: the 2010 census aged forward to 2020,
+raked to the 2020 census, reverse-survived to earlier years (``simulator.model.demography.base``)."""
+
 
 def _demographic(lower: float | None, upper: float | None, what: str, linear: bool = False):
     """A dated parameter in [lower, upper] that follows no wage or price index
@@ -67,8 +71,9 @@ class Census2020(Strict):
             raise ValueError(f"age_0_14 + age_15_59 + age_60_plus = {total:.4f} (expected 1 within 0.0005)")
         if self.age_65_plus > self.age_60_plus:
             raise ValueError(f"age_65_plus {self.age_65_plus} > age_60_plus {self.age_60_plus} (expected 65+ in 60+)")
-        if self.male is not None and self.male >= self.total:
-            raise ValueError(f"male {self.male:.0f} is not below total {self.total:.0f} (expected a part of the total)")
+        if self.male is not None and not 0.3 <= self.male / self.total <= 0.7:
+            share = self.male / self.total
+            raise ValueError(f"male {self.male:.0f} is {share:.1%} of total {self.total:.0f} (expected 30% to 70% of the total)")
         return self
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, field_validator
 
-from simulator.scenario.params import Amount, Growth, Rate, Strict
+from simulator.scenario.params import WHOLE, Amount, Growth, Rate, Strict
 
 
 class Economy(Strict):
@@ -19,8 +21,8 @@ class Economy(Strict):
 class AgeProfile(Strict):
     """A rate by single age from knots ``{age: rate}``: straight lines between knots, zero outside them."""
 
-    male: dict[int, float]
-    female: dict[int, float]
+    male: Annotated[dict[int, float], WHOLE]
+    female: Annotated[dict[int, float], WHOLE]
     source: str | None = None
     note: str | None = None
 
@@ -32,6 +34,8 @@ class AgeProfile(Strict):
         for age, rate in knots.items():
             if not 0 <= age <= 100 or not 0.0 <= rate <= 1.0:
                 raise ValueError(f"knot {age}: {rate} needs an age in 0..100 and a rate in [0, 1]")
+        if not any(knots.values()):
+            raise ValueError("every rate is 0 (expected somebody employed: coverage is a share of employment)")
         return dict(sorted(knots.items()))
 
 

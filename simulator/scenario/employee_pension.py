@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from simulator.scenario.params import Amount, Growth, Rate, Strict, Uprating
+from simulator.scenario.params import WHOLE, Amount, Growth, Rate, Strict, Uprating
 
 
 class Indexation(Strict):
@@ -25,7 +25,7 @@ class EmployeePensionPolicy(Strict):
     base_floor: float = Field(0.6, ge=0, le=1, description="contribution base floor, share of the average wage")
     base_cap: float = Field(3.0, ge=1, le=10, description="contribution base cap, share of the average wage")
     basic_accrual: float = Field(0.01, gt=0, le=0.05, description="basic pension per contribution year, share of the base")
-    account_divisors: dict[int, float] = Field(description="months of account pension by retirement age in years")
+    account_divisors: Annotated[dict[int, float], WHOLE] = Field(description="months of account pension by retirement age in years")
     divisor_source: str
     crediting_rate: Growth = Field(description="individual-account crediting rate (per year)")
     indexation: Indexation
@@ -34,8 +34,8 @@ class EmployeePensionPolicy(Strict):
     @classmethod
     def _divisors(cls, table: dict[int, float]) -> dict[int, float]:
         ages = sorted(table)
-        if ages != list(range(ages[0], ages[-1] + 1)) or any(table[a] <= 0 for a in ages):
-            raise ValueError("needs one positive divisor for every whole age from the first to the last")
+        if not ages or ages != list(range(ages[0], ages[-1] + 1)) or any(not 1 <= table[a] <= 1000 for a in ages):
+            raise ValueError("needs one divisor of 1 to 1000 months for every whole age from the first to the last")
         return dict(sorted(table.items()))
 
 
@@ -100,6 +100,16 @@ class ShortService(Strict):
         description="age up to which the others may keep contributing; from then they move to the residents scheme"
     )
 
+    @field_validator("continue_until_age")
+    @classmethod
+    def _all_groups(cls, ages: dict[str, int]) -> dict[str, int]:
+        missing = [g for g in ("M60", "F55", "F50") if g not in ages]
+        if missing:
+            raise ValueError(f"missing group(s) {', '.join(missing)} (expected M60, F55 and F50)")
+        if any(not 40 <= age <= 100 for age in ages.values()):
+            raise ValueError("ages must be 40..100 (expected e.g. M60: 65)")
+        return ages
+
 
 class Subsidy(Strict):
     """Fiscal subsidy to the enterprise fund: a path in yuan (``path``), a share of the enterprise
@@ -126,11 +136,16 @@ class Pooling(Strict):
     """Pooling transfers: central adjustment fund 2018-07..2021, national pooling from 2022.
 
     payments = out_rate x average wage x insured employees of the enterprise scheme (contributors +
-    dormant); receipts = in_per_retiree x enterprise retirees (国发〔2018〕18号: a province pays a share of
+    dormant); receipts = in_per_retiree x receipt_ratio x enterprise retirees (国发〔2018〕18号: a province pays a share of
     the wage bill of its insured employees, and receives one national amount per approved retiree)."""
 
     out_rate: Rate = Field(description="payments out as a share of wage x enterprise insured employees")
     in_per_retiree: Amount = Field(description="receipts per enterprise retiree (yuan / year)")
+    receipt_ratio: float = Field(
+        1.0, gt=0, le=3,
+        description="the province's receipts per enterprise retiree / in_per_retiree (1: the national quota on every "
+        "retiree); differs where the approved retiree count or the quota differs from the national average",
+    )
 
 
 class PublicInitial(Strict):

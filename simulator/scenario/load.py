@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -11,9 +13,10 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.errors import ScenarioError
+from simulator.errors import ScenarioError, echo
+from simulator.scenario.checks import check_runnable
 from simulator.scenario.extends import DATA_DIR, Origins, locate, resolve_extends
-from simulator.scenario.params import Dated, parse_date
+from simulator.scenario.params import META_KEYS, Dated, MergeWhole, Strict, parse_date
 from simulator.scenario.schema import Retirement, Scenario
 
 M = TypeVar("M", bound=BaseModel)
@@ -27,52 +30,97 @@ def load_scenario(path: str | os.PathLike[str], fitted: bool = True) -> Scenario
 
 
 def load_with_origins(path: str | os.PathLike[str], fitted: bool = True) -> tuple[Scenario, Origins, list[Path]]:
-    """The scenario, where each key came from, and the fitted-value files merged in."""
-    data, origins, files = resolve_extends(Path(path), apply_fitted=fitted)
-    return _validate(Scenario, data, origins, ()), origins, files
+    """The scenario, where each key came from, and the fitted-value files merged in.
+
+    Besides the schema, the scenario is checked against what the run needs
+    (:mod:`simulator.scenario.checks`): a scenario that loads is a scenario that runs."""
+    data, origins, files = resolve_extends(Path(path), apply_fitted=fitted, whole=merges_whole)
+    scenario = _validate(Scenario, data, origins, ())
+
+    def raise_at(key: tuple[str, ...], message: str, date: dt.date | None = None) -> None:
+        at = key if date is None else _refine_dated(key, {"date": date.isoformat()}, data)
+        file, line, _ = locate(origins, at)
+        raise ScenarioError(file, line, ".".join(at), message)
+
+    check_runnable(scenario, raise_at)
+    return scenario, origins, files
 
 
 def load_retirement_policy(path: str | os.PathLike[str] | None = None) -> Retirement:
     """The ``policy.retirement`` block of a scenario or policy file (default: the national one)."""
-    data, origins, _ = resolve_extends(Path(path) if path else DATA_DIR / "policy" / "national.yaml")
+    source = Path(path) if path is not None else DATA_DIR / "policy" / "national.yaml"
+    data, origins, _ = resolve_extends(source, whole=merges_whole)
     at = ("policy", "retirement")
     block = data.get("policy", {}).get("retirement") if isinstance(data.get("policy"), dict) else None
     if block is None:
         file, line, _ = locate(origins, at)
         raise ScenarioError(file, line, "policy.retirement", "missing (expected a retirement block)")
-    return _validate(Retirement, block, origins, at)
+    return _validate(Retirement, block, origins, at, data)
 
 
-def _validate(model: type[M], data: Any, origins: Origins, prefix: tuple[str, ...]) -> M:
+def _validate(model: type[M], data: Any, origins: Origins, prefix: tuple[str, ...], root: Any = None) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         # A misspelt key shows up as both "unknown" and "missing": name the one the user wrote.
         err = sorted(exc.errors(include_url=False), key=lambda e: e["type"] == "missing")[0]
         loc = prefix + tuple(str(p) for p in err["loc"] if p != "[key]")
-        loc = _refine_dated(loc, err.get("ctx") or {}, origins)
+        loc = _refine_dated(loc, err.get("ctx") or {}, data if root is None else root)
         file, line, key_path = locate(origins, loc)
         raise ScenarioError(file, line, key_path, _message(err, loc)) from None
 
 
-def _refine_dated(loc: tuple[str, ...], ctx: dict[str, Any], origins: Origins) -> tuple[str, ...]:
-    """Point an error inside a dated parameter at the date key it is about."""
+def _refine_dated(loc: tuple[str, ...], ctx: dict[str, Any], data: Any) -> tuple[str, ...]:
+    """Point an error inside a dated parameter at the date key it is about: of the keys for that
+    date, the one whose value is used (the last in the order :class:`Dated` reads them)."""
     if "key" not in ctx and "date" not in ctx:
         return loc
-    for sub in (loc, (*loc, "values")):
-        for path in origins:
-            if len(path) != len(sub) + 1 or path[: len(sub)] != sub:
-                continue
-            if path[-1] == ctx.get("key") or _same_date(path[-1], ctx.get("date")):
-                return path
-    return loc
+    raw = _at(data, loc)
+    if not isinstance(raw, dict):
+        return loc
+    values = raw.get("values") if isinstance(raw.get("values"), dict) else {}
+    keys = [((*loc, "values", str(k)), k) for k in values]
+    keys += [((*loc, str(k)), k) for k in raw if str(k) not in META_KEYS]
+    found = [p for p, k in keys if str(k) == ctx.get("key") or _same_date(k, ctx.get("date"))]
+    return found[-1] if found else loc
 
 
-def _same_date(key: str, date: str | None) -> bool:
+def _at(data: Any, loc: tuple[str, ...]) -> Any:
+    for part in loc:
+        if not isinstance(data, dict):
+            return None
+        data = next((v for k, v in data.items() if str(k) == part), None)
+    return data
+
+
+def _same_date(key: Any, date: str | None) -> bool:
     try:
         return date is not None and parse_date(key).isoformat() == date
     except ValueError:
         return False
+
+
+@functools.lru_cache(maxsize=4096)
+def merges_whole(path: tuple[str, ...]) -> bool:
+    """True when a child scenario replaces the value at ``path`` whole instead of merging it key
+    by key: the uprating rules (``Uprating``: ``indexation.then``, ``tier_uprating``, a dated
+    parameter's ``uprating``) and the tables and distributions marked ``WHOLE`` in the schema
+    (account divisors, employment-rate knots, contribution tiers, claimant and grade shares,
+    benefit durations, disability lump sums and allowances)."""
+    node: Any = Scenario
+    marked = False
+    for part in path:
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            field = node.model_fields.get(part)
+            if field is None:
+                return False
+            marked = any(isinstance(m, MergeWhole) for m in field.metadata)
+            node = _unwrap(field.annotation)
+        elif typing.get_origin(node) is dict:
+            marked, node = False, _unwrap(typing.get_args(node)[1])
+        else:
+            return False
+    return marked or (isinstance(node, type) and issubclass(node, Strict) and node.merge_whole)
 
 
 def override(scenario: Scenario, changes: dict[str, Any]) -> Scenario:
@@ -97,9 +145,29 @@ def _key(node: dict, key: str, path: str):
     raise KeyError(f"{path}: no such key in the scenario")
 
 
+LATER_OPTIONAL = (
+    ("uncertainty",),
+    ("unemployment", "compliance"),
+    ("work_injury", "compliance"),
+    ("employee_pension", "special_early", "by_birth"),
+)
+"""Optional keys added after fits were made: left out of the canonical JSON when absent."""
+
+
 def canonical_json(scenario: Scenario) -> str:
-    """The validated scenario as JSON with sorted keys: the text that :func:`scenario_hash` hashes."""
-    return json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    """The validated scenario as JSON with sorted keys: the text that :func:`scenario_hash` hashes. An
+    absent optional key of :data:`LATER_OPTIONAL` (the ``uncertainty`` block, which only acts in runs
+    with draws; the compliance of unemployment and work-injury insurance; special early retirement by
+    cohort) is left out, so the hashes of scenarios without it, and the fits made on them, are those of
+    before the key existed."""
+    data = scenario.model_dump(mode="json")
+    for *parents, last in LATER_OPTIONAL:
+        node = data
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict) and node.get(last, 0) is None:
+            del node[last]
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def scenario_hash(scenario: Scenario) -> str:
@@ -117,9 +185,11 @@ def _message(err: dict[str, Any], loc: tuple[str, ...]) -> str:
     if kind in ("value_error", "dated"):
         text = msg.removeprefix("Value error, ")
         return text if "(expected" in text else f"{text} (expected a valid value)"
+    if kind == "finite_number":
+        return f"{echo(err.get('input'))} is not a finite number (expected a number)"
     if kind.endswith(("_type", "_parsing")) or kind in {"literal_error", "string_pattern_mismatch"}:
-        return f"wrong type or value {err.get('input')!r} (expected: {msg[0].lower() + msg[1:]})"
-    return f"{msg} (got {err.get('input')!r})"
+        return f"wrong type or value {echo(err.get('input'))} (expected: {msg[0].lower() + msg[1:]})"
+    return f"{msg} (got {echo(err.get('input'))})"
 
 
 def _allowed_keys(loc: tuple[str, ...]) -> list[str]:
@@ -131,7 +201,7 @@ def _allowed_keys(loc: tuple[str, ...]) -> list[str]:
             return []
     if isinstance(model, type) and issubclass(model, BaseModel):
         if issubclass(model, Dated):
-            return ["values", "uprating", "unit", "source", "note"]
+            return sorted(META_KEYS)
         return list(model.model_fields)
     return []
 
@@ -157,16 +227,32 @@ def _unwrap(annotation: Any) -> Any:
 
 
 def fitted_summary(files: typing.Sequence[Path]) -> str:
-    """One line for the results' attributes: which fitted values were merged into the scenario."""
-    import yaml
+    """One line for the results' attributes: which fitted values were merged into the scenario.
+
+    Only ``values`` of a fitted file enters the run; its ``fit`` section is a record of the
+    targets met. A ``fit`` section that cannot be read (edited by hand, cut short) therefore does
+    not stop the run: the line says so instead of giving the largest error."""
+    import math
+
+    from simulator.errors import ScenarioError, shorten
+    from simulator.scenario.yamlio import read_yaml
 
     if not files:
         return "none"
     parts = []
     for file in files:
-        doc = yaml.safe_load(Path(file).read_text(encoding="utf-8")) or {}
-        rows = doc.get("fit", []) if isinstance(doc, dict) else []
-        errors = [abs(row.get("rel_error", 0.0)) for row in rows if isinstance(row, dict)]
-        worst = f", largest |rel. error| {max(errors):.2%}" if errors else ""
-        parts.append(f"{Path(file).name} ({doc.get('date', '?') if isinstance(doc, dict) else '?'}, {len(errors)} targets{worst})")
+        try:
+            doc, _ = read_yaml(Path(file))
+        except ScenarioError:
+            doc = {}
+        doc = doc if isinstance(doc, dict) else {}
+        rows = doc.get("fit")
+        readable = isinstance(rows, list) and all(isinstance(row, dict) for row in rows)
+        errors = [row.get("rel_error") for row in rows] if readable else []
+        if not readable or not all(isinstance(e, (int, float)) and math.isfinite(e) for e in errors):
+            summary = "fit record unreadable"
+        else:
+            worst = f", largest |rel. error| {max(map(abs, errors)):.2%}" if errors else ""
+            summary = f"{len(errors)} targets{worst}"
+        parts.append(f"{Path(file).name} ({shorten(str(doc.get('date', '?')), 20)}, {summary})")
     return "; ".join(parts)

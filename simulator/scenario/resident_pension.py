@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, field_validator, model_validator
 
 from simulator.scenario.fund import FundInitial
-from simulator.scenario.params import Amount, Growth, Rate, Strict, Uprating
+from simulator.scenario.params import WHOLE, Amount, Growth, Rate, Strict, Uprating
 
 
 class ResidentPensionPolicy(Strict):
@@ -30,10 +32,10 @@ class ResidentPension(Strict):
     take_up: Rate = Field(description="beneficiaries / residents aged claim_age+ not drawing an employee pension")
     contribution_density: Rate = Field(description="participants who pay in the year / participants")
     top_up: Amount = Field(description="local addition to the national minimum basic pension (yuan / month, average)")
-    tier_shares: dict[int, float] = Field(
+    tier_shares: Annotated[dict[int, float], WHOLE] = Field(
         description="contribution tier (yuan / year) -> share of contributors (weights, normalised)"
     )
-    tier_subsidies: dict[int, float] = Field(
+    tier_subsidies: Annotated[dict[int, float], WHOLE] = Field(
         description="contribution tier (yuan / year) -> government subsidy into the account (yuan / year)"
     )
     tier_uprating: Uprating = Field(

@@ -16,6 +16,7 @@ from simulator.scenario.economy import Economy, Labour
 from simulator.scenario.employee_pension import EmployeePension, EmployeePensionPolicy
 from simulator.scenario.params import Amount, Strict, parse_date
 from simulator.scenario.resident_pension import ResidentPension, ResidentPensionPolicy
+from simulator.scenario.uncertainty import Uncertainty
 from simulator.scenario.unemployment import Unemployment, UnemploymentPolicy
 from simulator.scenario.work_injury import WorkInjury, WorkInjuryPolicy
 
@@ -112,6 +113,9 @@ class Scenario(Strict):
     resident_pension: ResidentPension | None = Field(None, description="residents pension; the scheme is projected when given")
     unemployment: Unemployment | None = Field(None, description="unemployment insurance; projected when given")
     work_injury: WorkInjury | None = Field(None, description="work-injury insurance; projected when given")
+    uncertainty: Uncertainty | None = Field(
+        None, description="stochastic model of runs with draws and sensitivity cases; defaults shipped in the package"
+    )
 
     @field_validator("horizon")
     @classmethod

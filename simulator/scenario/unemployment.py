@@ -4,18 +4,19 @@ and regional behaviour (``unemployment``). No numerics here."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
 from simulator.scenario.fund import FundInitial
-from simulator.scenario.params import Amount, Rate, Strict, parse_date
+from simulator.scenario.params import WHOLE, Amount, Rate, Strict, parse_date
 
 
 class UnemploymentPolicy(Strict):
     """Statutory parameters (《失业保险条例》 1999 and the rate notices)."""
 
     rate: Rate = Field(description="total contribution rate, employer + employee, share of the base")
-    duration_months: dict[int, int] = Field(
+    duration_months: Annotated[dict[int, int], WHOLE] = Field(
         description="cumulative contribution years (at least) -> maximum months of benefit"
     )
     extension_effective: dt.date = Field(
@@ -52,7 +53,7 @@ class Unemployment(Strict):
     )
     take_up: Rate = Field(description="share of those who claim the benefit")
     reemployment_rate: Rate = Field(description="recipients who find work, per month")
-    claimant_years: dict[int, float] = Field(
+    claimant_years: Annotated[dict[int, float], WHOLE] = Field(
         description="cumulative contribution years (at least) -> share of claimants (weights, normalised)"
     )
     benefit_ratio: Rate = Field(description="unemployment benefit / minimum wage")

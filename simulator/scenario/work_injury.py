@@ -3,11 +3,13 @@ and regional behaviour (``work_injury``). No numerics here."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, field_validator
 
 from simulator.scenario.employee_pension import Indexation
 from simulator.scenario.fund import FundInitial
-from simulator.scenario.params import Amount, Rate, Strict
+from simulator.scenario.params import WHOLE, Amount, Rate, Strict
 
 GRADES = tuple(range(1, 11))
 LONG_TERM_GRADES = (1, 2, 3, 4)
@@ -16,10 +18,10 @@ LONG_TERM_GRADES = (1, 2, 3, 4)
 class WorkInjuryPolicy(Strict):
     """Statutory parameters (《工伤保险条例》, 2010 revision)."""
 
-    lump_sum_months: dict[int, float] = Field(
+    lump_sum_months: Annotated[dict[int, float], WHOLE] = Field(
         description="one-off disability subsidy by grade 1..10, months of own wage"
     )
-    allowance_rates: dict[int, float] = Field(
+    allowance_rates: Annotated[dict[int, float], WHOLE] = Field(
         description="monthly disability allowance by grade 1..4, share of own wage"
     )
     spouse_rate: float = Field(ge=0, le=1, description="survivor pension of a spouse, share of the deceased's wage")
@@ -65,7 +67,7 @@ class WorkInjury(Strict):
     )
     incidence: Rate = Field(description="recognised injuries per insured per year")
     death_share: Rate = Field(description="share of recognised injuries that are deaths")
-    grade_shares: dict[int, float] = Field(description="disability grade 1..10 -> share of recognised injuries")
+    grade_shares: Annotated[dict[int, float], WHOLE] = Field(description="disability grade 1..10 -> share of recognised injuries")
     medical_per_injury: Amount = Field(description="medical and rehabilitation cost per recognised injury (yuan)")
     indexation: Indexation = Field(description="yearly increase of allowances and survivor pensions in payment")
     spouse_share: Rate = Field(description="share of deaths that leave an eligible spouse")

@@ -24,7 +24,7 @@ from simulator.scenario.extends import Origins
 from simulator.scenario.load import load_with_origins, override
 from simulator.scenario.schema import Scenario
 from simulator.sweep.spec import SCENARIO, Lever, SweepSpec, error, load_spec
-from simulator.sweep.task import Task, block_seed, stochastic_projection
+from simulator.sweep.task import Task, block_seed
 from simulator.version import __version__
 
 Loc = tuple[str, ...]
@@ -62,13 +62,6 @@ def plan(path: str | os.PathLike[str]) -> Plan:
     in the sweep file or in a scenario file it names."""
     path = Path(path)
     spec, origins = load_spec(path)
-    if spec.draws is not None and stochastic_projection() is None:
-        raise error(
-            origins,
-            ("draws",),
-            f"stochastic draws are not available in simulator {__version__} yet "
-            "(expected no draws block: sweep regions, scenarios and levers)",
-        )
     bases, axes = _bases(spec, origins, path.parent)
     levers = list(spec.levers.items())
     axes += [_lever_axis(name, lever) for name, lever in levers]

@@ -9,7 +9,6 @@ a finished task's result file can stand in for a new run.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 from dataclasses import dataclass
 from functools import cached_property
@@ -73,23 +72,6 @@ def block_seed(seed: int, block: int) -> int:
     return int(np.random.SeedSequence(seed, spawn_key=(block,)).generate_state(1, dtype=np.uint64)[0])
 
 
-def stochastic_projection():
-    """The stochastic run, or None while the simulator has none.
-
-    Expected: ``simulator.uncertainty.run.run(scenario, n_draws, seed, keep_draws=True)``, the
-    function behind ``simulator.run(path, draws=N, seed=S)``, returning every draw (a Dataset with a
-    ``draw`` dimension, or a DataTree whose ``draws`` node is one). It is found by its ``seed``
-    keyword: this is the one place to change if it lands elsewhere."""
-    import importlib.util
-
-    if importlib.util.find_spec("simulator.uncertainty.run") is None:
-        return None
-    from simulator.uncertainty import run as stochastic
-
-    found = getattr(stochastic, "run", None)
-    return found if callable(found) and "seed" in inspect.signature(found).parameters else None
-
-
 def execute(task: Task) -> tuple[str, xr.Dataset]:
     """Run ``task`` (on a worker): (the worker's simulator version, the results Dataset).
 
@@ -100,11 +82,9 @@ def execute(task: Task) -> tuple[str, xr.Dataset]:
     if task.draws is None:
         ds = project(task.scenario)
     else:
-        stochastic = stochastic_projection()
-        if stochastic is None:
-            raise RuntimeError(f"simulator {__version__} on this worker has no stochastic draws")
-        out = stochastic(task.scenario, n_draws=task.draws, seed=task.seed, keep_draws=True)
-        ds = out["draws"].to_dataset() if "draws" in getattr(out, "children", {}) else out
+        from simulator.uncertainty.run import run as stochastic
+
+        ds = stochastic(task.scenario, n_draws=task.draws, seed=task.seed, keep_draws=True)["draws"].to_dataset()
     if task.variables:
         ds = ds[list(task.variables)]
     return __version__, ds

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from simulator.errors import InputError
 from simulator.model.demography import data, paths
 from simulator.model.demography.base import CENSUS_YEAR, FIRST_YEAR, Survival, base_population
 from simulator.model.kernels.population import run_projection
@@ -86,9 +87,10 @@ def run(inputs: Inputs, draws: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndar
     negative = np.argwhere(pop < 0)
     if negative.size:
         _, k, s, a = negative[0]
-        raise ValueError(
-            f"demography.migration.net: net migration in {inputs.years[k]} removes more {data.SEXES[s]}s aged {a} "
-            "than are alive (expected a smaller net out-migration)"
+        raise InputError(
+            "demography.migration.net",
+            f"net migration in {inputs.years[k]} removes more {data.SEXES[s]}s aged {a} than are alive "
+            "(expected a smaller net out-migration)",
         )
     return pop, births, deaths
 

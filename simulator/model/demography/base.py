@@ -30,20 +30,18 @@ Units: persons; arrays [sex, age] with sex 0 = male, age 100 = 100+.
 
 from __future__ import annotations
 
-import csv
-import math
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from simulator.errors import ScenarioError
+from simulator.errors import InputError
 from simulator.model.demography import data
 from simulator.model.kernels.population import age_one_year
-from simulator.scenario.demography import BasePopulation, Census2020
+from simulator.scenario.demography import CENSUS_BASE_YEARS, BasePopulation, Census2020
+from simulator.scenario.population_file import read_population_file
 
-CENSUS_YEAR = 2020
-FIRST_YEAR = 2010  # the 2010 census, taken as the end of 2010
+FIRST_YEAR, CENSUS_YEAR = CENSUS_BASE_YEARS  # the 2010 census (end of 2010) and the 2020 census
 SERVICEMEN = 2_000_000  # in the communique totals, not in the 31 provinces; counted as men (assumption)
 REGION_GROUPS = np.array([0, 15, 60, 65])
 
@@ -76,7 +74,10 @@ def fit_region(shape: np.ndarray, census: Census2020) -> np.ndarray:
     shares = np.array([census.age_0_14, census.age_15_59, census.age_60_plus - census.age_65_plus, census.age_65_plus])
     targets = census.total * shares / shares.sum()
     sexes = None if census.male is None else np.array([census.male, census.total - census.male])
-    return smooth_rake(shape, REGION_GROUPS, targets, sexes)
+    try:
+        return smooth_rake(shape, REGION_GROUPS, targets, sexes)
+    except (ArithmeticError, ValueError) as exc:
+        raise InputError("demography.base_population.census_2020", f"{exc} (expected consistent shares and men)") from None
 
 
 def smooth_rake(pop: np.ndarray, lower: np.ndarray, targets: np.ndarray, sex_totals: np.ndarray | None = None) -> np.ndarray:
@@ -140,9 +141,10 @@ def base_population(
     if block.file is not None:
         return read_population_csv(Path(block.file)), None
     if not FIRST_YEAR <= base_year <= CENSUS_YEAR:
-        raise ValueError(
-            f"base_year {base_year}: a census-based base population needs {FIRST_YEAR} <= base_year <= {CENSUS_YEAR} "
-            "(expected such a base_year, or demography.base_population.file)"
+        raise InputError(
+            "base_year",
+            f"{base_year}: a census-based base population needs {FIRST_YEAR} <= base_year <= {CENSUS_YEAR} "
+            "(expected such a base_year, or demography.base_population.file)",
         )
     history = national_history(*national)
     fit = fit_region(national_2020(history[-1]), block.census_2020)
@@ -156,42 +158,4 @@ def base_population(
 def read_population_csv(path: Path) -> np.ndarray:
     """A user's base population, CSV with header ``sex,age,population``: both sexes, ages 0..100
     once each, persons >= 0. Errors name the file and line (:class:`ScenarioError`)."""
-    if not path.is_file():
-        key = "demography.base_population.file"
-        raise ScenarioError(path, 1, key, "file not found (expected a CSV sex,age,population)")
-    out = np.full((2, data.AGES), np.nan)
-    seen: dict[tuple[int, int], int] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        if reader.fieldnames is None or sorted(reader.fieldnames) != ["age", "population", "sex"]:
-            raise ScenarioError(path, 1, "(header)", f"columns {reader.fieldnames} (expected sex,age,population)")
-        for row in reader:
-            line = reader.line_num
-            sex, age, persons = _parse_row(path, line, row)
-            if (sex, age) in seen:
-                message = f"{data.SEXES[sex]} age {age} again (first on line {seen[sex, age]}; expected each once)"
-                raise ScenarioError(path, line, "age", message)
-            seen[sex, age] = line
-            out[sex, age] = persons
-    missing = [f"{data.SEXES[s]} {a}" for s in range(2) for a in range(data.AGES) if (s, a) not in seen]
-    if missing:
-        shown = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
-        raise ScenarioError(path, 1, "age", f"missing {shown} (expected ages 0..100 for male and female)")
-    return out
-
-
-def _parse_row(path: Path, line: int, row: dict[str, str]) -> tuple[int, int, float]:
-    sex_text = (row.get("sex") or "").strip()
-    if sex_text not in data.SEXES:
-        raise ScenarioError(path, line, "sex", f"{sex_text!r} (expected male or female)")
-    age_text = (row.get("age") or "").strip()
-    if not age_text.isdigit() or int(age_text) >= data.AGES:
-        raise ScenarioError(path, line, "age", f"{age_text!r} (expected an integer 0..100, 100 = 100 and over)")
-    text = (row.get("population") or "").strip()
-    try:
-        persons = float(text)
-    except ValueError:
-        persons = math.nan
-    if not math.isfinite(persons) or persons < 0:
-        raise ScenarioError(path, line, "population", f"{text!r} (expected a number of persons >= 0)")
-    return data.SEXES.index(sex_text), int(age_text), persons
+    return np.array(read_population_file(path), dtype=float)

@@ -2,7 +2,9 @@
 
 Packing keeps the kernel signature short and free of Python objects: every per-year
 scalar input is a column of ``series[draw, year, SERIES]``; every per-cell input a
-column of ``cells[draw, year, group, age, CELLS]``; every output a column of
+column of ``cells[draw, year, group, age, CELLS]``, except the target of active contributors,
+``target[draw, year, group, age]`` (persons), an argument of its own because it differs by draw
+where the other cell inputs do not (stochastic draws share one ``cells``); every output a column of
 ``out[draw, year, OUTPUTS]``. A draw axis of length 1 broadcasts over all draws. The kernel
 returns people and cash flows; the fund (interest, subsidy, balance) is the ledger's
 (:mod:`simulator.model.fund`).
@@ -30,13 +32,12 @@ OLD_AGE = 15  # age from which members and retirees are counted in OLD_MEMBERS a
 N_SERIES = 16
 
 # cells[d, t, g, a, k]: per retirement group and age at the end of year t
-TARGET = 0  # active contributors the coverage path asks for (persons)
-HAZARD = 1  # share of the cell's remaining members reaching the statutory age in year t
-DIVISOR = 2  # account-pension divisor (months) at the cell's mean retirement age
-SHORT_EXIT = 3  # 1 where members short of the minimum years leave for the residents scheme
-DORMANCY = 4  # share of actives who stop contributing in year t
-REACTIVATION = 5  # share of dormant members who resume contributing in year t
-N_CELLS = 6
+HAZARD = 0  # share of the cell's remaining members reaching the statutory age in year t
+DIVISOR = 1  # account-pension divisor (months) at the cell's mean retirement age
+SHORT_EXIT = 2  # 1 where members short of the minimum years leave for the residents scheme
+DORMANCY = 3  # share of actives who stop contributing in year t
+REACTIVATION = 4  # share of dormant members who resume contributing in year t
+N_CELLS = 5
 
 # out[d, t, k]
 CONTRIBUTORS = 0

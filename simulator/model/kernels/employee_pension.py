@@ -80,7 +80,6 @@ from simulator.model.kernels.employee_layout import (
     REACTIVATION,
     RETIREES,
     SHORT_EXIT,
-    TARGET,
     TRANSITIONAL_RATE,
     WAGE,
     WAGE_PREV,
@@ -89,13 +88,14 @@ from simulator.model.kernels.employee_layout import (
 
 
 @njit(cache=True, parallel=True)
-def employee_pension_numba(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, group_sex, out):
+def employee_pension_numba(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, target, group_sex, out):
     """Numba twin; arguments as :func:`employee_pension_numpy`. Writes ``out[d, t, :]``, the
     draws in parallel (one :func:`_project_draw` call each). One draw runs on this thread: the
     thread pool would only add its start-up (milliseconds when other work holds the cores)."""
     if out.shape[0] == 1:
         _project_draw(
-            act0[0], dor0[0], kact0[0], kdor0[0], ret0[0], pen0[0], survival[0], series[0], cells[0], group_sex, out[0]
+            act0[0], dor0[0], kact0[0], kdor0[0], ret0[0], pen0[0], survival[0], series[0], cells[0], target[0], group_sex,
+            out[0],
         )
         return
     for d in prange(out.shape[0]):
@@ -104,7 +104,7 @@ def employee_pension_numba(act0, dor0, kact0, kdor0, ret0, pen0, survival, serie
             act0[_row(act0.shape[0], di)], dor0[_row(dor0.shape[0], di)], kact0[_row(kact0.shape[0], di)],
             kdor0[_row(kdor0.shape[0], di)], ret0[_row(ret0.shape[0], di)], pen0[_row(pen0.shape[0], di)],
             survival[_row(survival.shape[0], di)], series[_row(series.shape[0], di)], cells[_row(cells.shape[0], di)],
-            group_sex, out[di],
+            target[_row(target.shape[0], di)], group_sex, out[di],
         )  # fmt: skip
 
 
@@ -115,8 +115,8 @@ def _row(n, d):
 
 
 @njit(cache=True)
-def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, group_sex, out):
-    """One draw: ``survival[T, 2, A]``, ``series[T, N_SERIES]``, ``cells[T, G, A, N_CELLS]``,
+def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, target, group_sex, out):
+    """One draw: ``survival[T, 2, A]``, ``series[T, N_SERIES]``, ``cells[T, G, A, N_CELLS]``, ``target[T, G, A]``,
     writes ``out[T, N_OUTPUTS]``.
 
     One pass over the cells per year: ages run from the top down, so cell (g, a) is aged from
@@ -215,7 +215,7 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                     r = r_in * p + r
                     w = w_in * p + w
                 top_live = a == A - 1 and live[g, a]
-                if not (a > 0 and live[g, a - 1]) and not top_live and not cl[TARGET] > 0.0:
+                if not (a > 0 and live[g, a - 1]) and not top_live and not target[t, g, a] > 0.0:
                     # nothing ages into this cell and nobody enters: its members stay all zero
                     if live[g, a]:
                         for s in range(S):
@@ -288,7 +288,7 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                 for s in range(top4, S):
                     n0 += xa[s]
                 n_act = (n0 + n1) + (n2 + n3)
-                e = cl[TARGET] - n_act
+                e = target[t, g, a] - n_act
                 if e > 0.0:
                     xa[0] += e
                     entrants += e
@@ -429,13 +429,14 @@ def employee_pension_numpy(
     survival: np.ndarray,
     series: np.ndarray,
     cells: np.ndarray,
+    target: np.ndarray,
     group_sex: np.ndarray,
     out: np.ndarray,
 ) -> None:
     """Reference twin, whole-array numpy over draws.
 
     Shapes: ``act0, dor0, kact0, kdor0`` (Dx, G, A, S); ``ret0, pen0`` (Dx, G, A); ``survival``
-    (Dx, T, 2, A); ``series`` (Dx, T, N_SERIES); ``cells`` (Dx, T, G, A, N_CELLS);
+    (Dx, T, 2, A); ``series`` (Dx, T, N_SERIES); ``cells`` (Dx, T, G, A, N_CELLS); ``target`` (Dx, T, G, A);
     ``out`` (D, T, N_OUTPUTS); Dx is 1 or D.
     """
     n_draws, n_years = out.shape[:2]
@@ -468,7 +469,7 @@ def employee_pension_numpy(
         kact, kdor = kact - kact * to_dor + kdor * to_act, kdor + kact * to_dor - kdor * to_act
 
         # 4. entrants fill each cell up to its target
-        entrants_cell = np.maximum(cl[..., TARGET] - act.sum(axis=3), 0.0)
+        entrants_cell = np.maximum(np.broadcast_to(target[:, t], act.shape[:3]) - act.sum(axis=3), 0.0)
         act[..., 0] += entrants_cell
 
         # 5. contributions, accounts, one more year of service

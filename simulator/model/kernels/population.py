@@ -12,6 +12,10 @@ For step k (from the end of year t-1 to the end of year t), sex s, age a (100 = 
 S = L(a+1)/L(a) (open group T(101)/T(100)) and I = L(0)/l(0) come from the life table. Units:
 persons; rates per person and year. So N[t].sum() = N[t-1].sum() + B - D + M[t].sum() exactly.
 
+With ``floor`` (stochastic draws, where a fixed number of out-migrants can exceed a small cohort),
+a cell that net migration would make negative is set to 0 and the migrants who could not leave
+are added up in ``shortfall[d, t]`` (persons); then N[t].sum() = ... + M[t].sum() + shortfall[t].
+
 Every input has a leading draw axis of length 1 (deterministic, broadcast) or D. The numba kernel
 runs the draws in parallel; :func:`project_reference` is its plain-numpy twin.
 """
@@ -28,24 +32,24 @@ SERIAL_CELL_YEARS = 1 << 20  # below this much work (about a millisecond) the dr
 
 
 @njit(cache=True, parallel=True)
-def project_population(pop0, survival, infant, asfr, male_share, migration, pop, births, deaths):  # pragma: no cover
-    """Fill ``pop[D, T+1, 2, A]``, ``births[D, T]``, ``deaths[D, T]`` from the inputs
+def project_population(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall):  # pragma: no cover
+    """Fill ``pop[D, T+1, 2, A]``, ``births[D, T]``, ``deaths[D, T]``, ``shortfall[D, T]`` from the inputs
     ``pop0[D|1, 2, A]``, ``survival[D|1, T, 2, A]``, ``infant[D|1, T, 2]``, ``asfr[D|1, T, A]``,
-    ``male_share[D|1, T]``, ``migration[D|1, T, 2, A]`` (T projected years). The draws run in
+    ``male_share[D|1, T]``, ``migration[D|1, T, 2, A]`` (T projected years) and ``floor`` (bool). The draws run in
     parallel, one :func:`_project_draw` each, unless the whole job is small: then the thread
     pool's start-up (milliseconds when other work holds the cores) would cost more than it saves."""
     n_draws, n_steps = births.shape
     if n_draws * n_steps * pop.shape[2] * pop.shape[3] < SERIAL_CELL_YEARS:
         for d in range(n_draws):
-            _project_draw(pop0, survival, infant, asfr, male_share, migration, pop, births, deaths, np.int64(d))
+            _project_draw(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall, np.int64(d))
     else:
         for draw in prange(n_draws):
             d = np.int64(draw)  # prange counts in uint64; int64 keeps the index arithmetic integral
-            _project_draw(pop0, survival, infant, asfr, male_share, migration, pop, births, deaths, d)
+            _project_draw(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall, d)
 
 
 @njit(cache=True)
-def _project_draw(pop0, survival, infant, asfr, male_share, migration, pop, births, deaths, d):  # pragma: no cover
+def _project_draw(pop0, survival, infant, asfr, male_share, migration, floor, pop, births, deaths, shortfall, d):  # pragma: no cover
     """Draw ``d`` of :func:`project_population` (inputs with a draw axis of 1 are shared)."""
     n_steps = births.shape[1]
     ages = pop.shape[3]
@@ -61,6 +65,7 @@ def _project_draw(pop0, survival, infant, asfr, male_share, migration, pop, birt
             pop[d, 0, s, a] = pop0[dp, s, a]
     for k in range(n_steps):
         dead = 0.0
+        missing = 0.0
         for s in range(2):
             for a in range(ages):
                 dead += (1.0 - survival[ds, k, s, a]) * pop[d, k, s, a]
@@ -71,15 +76,24 @@ def _project_draw(pop0, survival, infant, asfr, male_share, migration, pop, birt
                 + survival[ds, k, s, top] * pop[d, k, s, top]
                 + migration[dg, k, s, top]
             )
+            if floor:
+                for a in range(1, ages):
+                    if pop[d, k + 1, s, a] < 0.0:
+                        missing += -pop[d, k + 1, s, a]
+                        pop[d, k + 1, s, a] = 0.0
         born = 0.0
         for a in range(1, ages):
             born += asfr[df, k, a] * 0.5 * (pop[d, k, FEMALE, a] + pop[d, k + 1, FEMALE, a])
         for s in range(2):
             share = male_share[dm, k] if s == 0 else 1.0 - male_share[dm, k]
             pop[d, k + 1, s, 0] = born * share * infant[di, k, s] + migration[dg, k, s, 0]
+            if floor and pop[d, k + 1, s, 0] < 0.0:
+                missing += -pop[d, k + 1, s, 0]
+                pop[d, k + 1, s, 0] = 0.0
             dead += born * share * (1.0 - infant[di, k, s])
         births[d, k] = born
         deaths[d, k] = dead
+        shortfall[d, k] = missing
 
 
 def age_one_year(pop: np.ndarray, survival: np.ndarray) -> np.ndarray:
@@ -90,8 +104,11 @@ def age_one_year(pop: np.ndarray, survival: np.ndarray) -> np.ndarray:
     return out
 
 
-def project_reference(pop0, survival, infant, asfr, male_share, migration) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Plain-numpy twin of :func:`project_population`: returns (pop, births, deaths), draws broadcast."""
+def project_reference(
+    pop0, survival, infant, asfr, male_share, migration, floor: bool = False, shortfall: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Plain-numpy twin of :func:`project_population`: returns (pop, births, deaths), draws broadcast;
+    with ``floor`` the migrants who could not leave go into ``shortfall[D, T]`` when it is given."""
     n_steps = survival.shape[1]
     n_draws = max(x.shape[0] for x in (pop0, survival, infant, asfr, male_share, migration))
     pop = np.empty((n_draws, n_steps + 1) + pop0.shape[1:])
@@ -100,9 +117,18 @@ def project_reference(pop0, survival, infant, asfr, male_share, migration) -> tu
     for k in range(n_steps):
         start = pop[:, k]
         end = age_one_year(start, survival[:, k]) + migration[:, k]
+        missing = np.zeros(n_draws)
+        if floor:
+            missing += np.maximum(-end[:, :, 1:], 0.0).sum(axis=(-2, -1))
+            end[:, :, 1:] = np.maximum(end[:, :, 1:], 0.0)
         born = (asfr[:, k, 1:] * 0.5 * (start[:, FEMALE, 1:] + end[:, FEMALE, 1:])).sum(axis=-1)
         by_sex = born[:, None] * np.stack([male_share[:, k], 1.0 - male_share[:, k]], axis=-1)
         end[:, :, 0] = by_sex * infant[:, k] + migration[:, k, :, 0]
+        if floor:
+            missing += np.maximum(-end[:, :, 0], 0.0).sum(axis=-1)
+            end[:, :, 0] = np.maximum(end[:, :, 0], 0.0)
+        if shortfall is not None:
+            shortfall[:, k] = missing
         pop[:, k + 1] = end
         births[:, k] = born
         infant_deaths = (by_sex * (1.0 - infant[:, k])).sum(axis=-1)
@@ -110,11 +136,15 @@ def project_reference(pop0, survival, infant, asfr, male_share, migration) -> tu
     return pop, births, deaths
 
 
-def run_projection(pop0, survival, infant, asfr, male_share, migration, draws: int = 1):
-    """Allocate the outputs for ``draws`` draws and call the numba kernel; returns (pop, births, deaths)."""
+def run_projection(
+    pop0, survival, infant, asfr, male_share, migration, draws: int = 1, floor: bool = False, shortfall: np.ndarray | None = None
+):
+    """Allocate the outputs for ``draws`` draws and call the numba kernel; returns (pop, births, deaths)
+    (with ``floor``, the migrants who could not leave go into ``shortfall[draws, T]`` when it is given)."""
     n_steps, ages = survival.shape[1], pop0.shape[-1]
     pop = np.empty((draws, n_steps + 1, 2, ages))
     births, deaths = np.empty((draws, n_steps)), np.empty((draws, n_steps))
+    missing = shortfall if shortfall is not None else np.empty((draws, n_steps))
     arrays = [np.ascontiguousarray(x, dtype=np.float64) for x in (pop0, survival, infant, asfr, male_share, migration)]
-    project_population(*arrays, pop, births, deaths)
+    project_population(*arrays, bool(floor), pop, births, deaths, missing)
     return pop, births, deaths

@@ -10,7 +10,8 @@ other dependants as one stock ``[persons, annual payments]``. Year t, in this or
    ``q = min(1, factor[l] x (1 - p[t, s, a-1]))``; a share ``h[t, s, a]`` of the survivors of a
    grade layer reaches retirement age and leaves (``retires[l] = 1``). Paid in the year:
    ``pay_prev x (p x (1 - h / 2) + (1 - p) / 2)`` (deaths and retirements mid-year);
-3. new pensioners ``new[t, l, s, a]`` (ages 1..100) with ``series[t, PAY + l]`` each a year, paid
+3. new pensioners ``new_count[t, l] x new_dist[t, s', a]`` (ages 1..100; s' = s, or the other sex
+   where ``flip[l]`` = 1: the spouses of those killed) with ``series[t, PAY + l]`` each a year, paid
    for half the year (a share h of them is past retirement age and leaves at once);
 4. other dependants: ``pay_o *= 1 + indexation``; a share ``exit`` leaves mid-year; new ones arrive
    mid-year with ``OTHER_PAY`` each.
@@ -40,17 +41,19 @@ FACTOR_SPOUSE = 1.0  # spouses die at population rates
 
 @njit(cache=True, parallel=True)
 def work_injury_numba(
-    people0, pay0, others0, survival, retire, new, series, factor, retires,
+    people0, pay0, others0, survival, retire, new_count, new_dist, flip, series, factor, retires,
     out, end_people, end_pay, end_others,
 ):  # fmt: skip
-    """Numba twin of :func:`work_injury_numpy` (same arguments)."""
+    """Numba twin of :func:`work_injury_numpy` (same arguments). A cell with nobody in it, nobody
+    ageing into it and no new pensioners stays empty and is skipped."""
     n_draws, n_years = out.shape[0], out.shape[1]
     L, S, A = people0.shape
     for d in prange(n_draws):
         di = np.int64(d)  # prange gives an unsigned index; keep draw indices signed
         dv = di if survival.shape[0] > 1 else np.int64(0)
         dh = di if retire.shape[0] > 1 else np.int64(0)
-        dn = di if new.shape[0] > 1 else np.int64(0)
+        dn = di if new_count.shape[0] > 1 else np.int64(0)
+        dd = di if new_dist.shape[0] > 1 else np.int64(0)
         dq = di if series.shape[0] > 1 else np.int64(0)
         x = people0.copy()
         w = pay0.copy()
@@ -65,7 +68,16 @@ def work_injury_numba(
             retired = 0.0
             for l in range(L):
                 for s in range(S):
+                    s_new = 1 - s if flip[l] else s
                     for a in range(A - 1, 0, -1):
+                        n = new_count[dn, t, l] * new_dist[dd, t, s_new, a]
+                        if (
+                            n == 0.0 and x[l, s, a - 1] == 0.0 and w[l, s, a - 1] == 0.0
+                            and (a < A - 1 or (x[l, s, a] == 0.0 and w[l, s, a] == 0.0))
+                        ):  # fmt: skip
+                            x[l, s, a] = 0.0
+                            w[l, s, a] = 0.0
+                            continue
                         h = retire[dh, t, s, a] * retires[l]
                         q = factor[l] * (1.0 - survival[dv, t, s, a - 1])
                         p = 1.0 - min(q, 1.0)
@@ -86,7 +98,6 @@ def work_injury_numba(
                             gone += xo * po * h
                             keep_x += xo * po * (1.0 - h)
                             keep_w += wo * po * (1.0 - h)
-                        n = new[dn, t, l, s, a]
                         paid += 0.5 * n * sr[PAY + l] * (1.0 - h)
                         gone += n * h
                         x[l, s, a] = keep_x + n * (1.0 - h)
@@ -133,7 +144,9 @@ def work_injury_numpy(
     others0: np.ndarray,
     survival: np.ndarray,
     retire: np.ndarray,
-    new: np.ndarray,
+    new_count: np.ndarray,
+    new_dist: np.ndarray,
+    flip: np.ndarray,
     series: np.ndarray,
     factor: np.ndarray,
     retires: np.ndarray,
@@ -145,7 +158,8 @@ def work_injury_numpy(
     """Reference twin, whole-array numpy over draws.
 
     Shapes: ``people0, pay0`` (L, 2, A); ``others0`` (2,) persons and annual payments; ``survival``,
-    ``retire`` (Dx, T, 2, A); ``new`` (Dx, T, L, 2, A); ``series`` (Dx, T, N_SERIES); ``factor``,
+    ``retire`` (Dx, T, 2, A); ``new_count`` (Dx, T, L), ``new_dist`` (Dx, T, 2, A), ``flip`` (L,) int;
+    ``series`` (Dx, T, N_SERIES); ``factor``,
     ``retires`` (L,) mortality multiplier and 1 for layers that leave at retirement age; ``out``
     (D, T, N_OUTPUTS); ``end_people, end_pay`` (D, L, 2, A); ``end_others`` (D, 2). Dx is 1 or D.
     """
@@ -166,7 +180,9 @@ def work_injury_numpy(
         dead = _age(x * (1.0 - p))
         paid = _age(w * p) * (1.0 - 0.5 * h) + 0.5 * _age(w * (1.0 - p))
         gone = xs * h
-        n = np.broadcast_to(new[:, t], x.shape).copy()
+        dist = np.broadcast_to(new_dist[:, t], (n_draws, 2, x.shape[3]))
+        by_layer = np.stack([dist, dist[:, ::-1]], axis=1)[:, flip]  # (D, L, 2, A): the other sex where flip
+        n = np.broadcast_to(new_count[:, t], (n_draws, L))[:, :, None, None] * by_layer
         n[..., 0] = 0.0  # nobody enters at age 0 (as the numba twin)
         pay_new = sr[:, PAY : PAY + L][:, :, None, None]
         paid = paid + 0.5 * n * pay_new * (1.0 - h)
