@@ -101,3 +101,28 @@ def test_cass_variant_is_the_enterprise_scheme_before_the_reform() -> None:
     reform = simulator.load_scenario(SCENARIOS / "china_cass2019_reform.yaml")
     assert reform.policy.retirement.reform is True
     assert reform.employee_pension == cass.employee_pension and reform.economy == cass.economy
+
+
+def _fund_years(results) -> tuple[int, int | None, int | None]:
+    """(peak year of the balance, first year from 2019 with revenue < expenditure, first year with a negative
+    balance) of the employee pension."""
+    ep = results.sel(scheme="employee_pension")
+    years = results["year"].values
+    balance = ep["balance"].values
+    net = (ep["revenue"] - ep["expenditure"]).values
+    first_deficit = next((int(y) for y, v in zip(years, net) if y >= 2019 and v < 0), None)
+    exhausted = next((int(y) for y, v in zip(years, balance) if v < 0), None)
+    return int(years[np.nanargmax(balance)]), first_deficit, exhausted
+
+
+def test_cass_variant_peak_and_first_deficit_near_the_published_years_and_the_reform_postpones_them() -> None:
+    """CASS 2019 (REFERENCE.md §8): peak 2027, first current deficit 2028, exhausted 2035. The variant's peak and
+    first deficit within 3 years; its exhaustion is later (2042: the subsidy rule after 2019 is not published,
+    docs/national.md section 5.2), so only its order is checked: the reform twin peaks, turns to deficit and runs
+    out later than the variant."""
+    cass = _fund_years(simulator.run(simulator.load_scenario(SCENARIOS / "china_cass2019.yaml")))
+    reform = _fund_years(simulator.run(simulator.load_scenario(SCENARIOS / "china_cass2019_reform.yaml")))
+    peak, first_deficit, exhausted = cass
+    assert abs(peak - 2027) <= 3 and first_deficit is not None and abs(first_deficit - 2028) <= 3
+    assert exhausted is not None and exhausted > first_deficit > peak - 1
+    assert reform[0] > peak and reform[1] > first_deficit and (reform[2] is None or reform[2] > exhausted)
