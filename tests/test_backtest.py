@@ -12,6 +12,7 @@ import simulator
 from simulator.calibrate import BACKTEST_COLUMNS, run_backtest
 from simulator.calibrate.targets import resolve_targets
 from simulator.cli import app
+from simulator.io.outdir import TOOL_FILES
 from tests.conftest import SCENARIOS
 
 SMALL = """
@@ -97,5 +98,6 @@ def test_cli_writes_the_tables_and_refuses_a_late_year(workdir) -> None:
     table = pd.read_csv(out / "backtest.csv")
     assert list(table.columns) == BACKTEST_COLUMNS and len(table) > 5
     assert (out / "backtest.png").read_bytes()[:4] == b"\x89PNG"
+    assert {p.name for p in out.iterdir()} <= TOOL_FILES  # so that --force may replace the folder
     late = CliRunner().invoke(app, ["backtest", str(workdir / "jiangxi.yaml"), "--fit-until", "2022", "-o", str(workdir / "x")])
     assert late.exit_code == 2 and len(late.stderr.strip().splitlines()) == 1 and "at most 2020" in late.stderr

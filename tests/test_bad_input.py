@@ -506,11 +506,11 @@ def test_force_refuses_a_folder_with_foreign_files(tmp_path, monkeypatch) -> Non
     own = tmp_path / "own"
     own.mkdir()
     scenario = jiangxi(own)
-    (own / "notes.txt").write_text("mine")
+    (own / "my_notes.md").write_text("mine")
     before = {p.name: p.read_bytes() for p in own.iterdir()}
     monkeypatch.chdir(tmp_path)
     line = one_line(runner.invoke(app, ["run", str(scenario), "-o", "own", "--force", "-q"]))
-    assert "--force replaces only a folder of sim's results" in line and "jiangxi.yaml" in line and "notes.txt" in line
+    assert "--force replaces only a folder of sim's results" in line and "jiangxi.yaml" in line and "my_notes.md" in line
     assert {p.name: p.read_bytes() for p in own.iterdir()} == before
 
 

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from simulator.cli import app
+from simulator.io.outdir import TOOL_FILES
 
 runner = CliRunner()
 SHEET = ["calc", "pension", "--province", "hubei", "--city", "武汉市", "--sex", "female", "--born", "1975-11",
@@ -65,6 +66,7 @@ def test_profiles_table_plot_and_refusal(jiangxi_path, tmp_path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {".sim-output", "profiles.csv", "notes.txt", "replacement_rates.png"}
+    assert {p.name for p in out.iterdir()} <= TOOL_FILES  # so that --force may replace the folder
     table = pd.read_csv(out / "profiles.csv")
     assert set(table.multiple) == {0.5, 1.0, 2.0} and set(table.career) == {"full", "short"}
     again = runner.invoke(app, ["calc", "pension", "--profiles", "--scenario", str(jiangxi_path), "-o", str(out)])

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from simulator.cli import app
+from simulator.io.outdir import TOOL_FILES
 from simulator.io.compare import compare_table, unique_labels
 from simulator.io.writers import write_results
 from tests.conftest import SCENARIOS
@@ -56,6 +57,7 @@ def test_compare_table_and_plot_are_written(compared) -> None:
     out, stdout, table = compared
     # jiangxi_pre_reform extends jiangxi: its one provision is scored too (test_sensitivity.py)
     assert sorted(p.name for p in out.iterdir()) == [".sim-output", "compare.csv", "compare_fund_gap.png", "scoring.csv"]
+    assert {p.name for p in out.iterdir()} <= TOOL_FILES  # so that --force may replace the folder
     assert list(table.columns) == [
         "scheme",
         "indicator",

@@ -129,3 +129,15 @@ def test_nobody_contributes_below_the_first_employment_age(jiangxi) -> None:
     built = inputs(jiangxi, build_context(jiangxi))
     assert built.enterprise.act0[..., :first, :].sum() == 0.0
     assert built.enterprise.target[..., :first].sum() == 0.0  # no entrants below it
+
+
+def test_support_factor_golden() -> None:
+    """Quota fixed to 2021, then following insured employees per retiree: IE 10, 10, 10, 8, 6 and
+    R 2, 2, 2, 2, 3 over 2019-2023 give ratios 5, 5, 5, 4, 2, so the factor is 1, 1, 1, 4/5 = 0.8 and
+    2/5 = 0.4; a quota year of 0 (the wage rule) leaves every year at 1."""
+    from simulator.model.employee_pension import support_factor
+
+    years = np.arange(2019, 2024)
+    ie, r = np.array([[10.0, 10, 10, 8, 6]]), np.array([[2.0, 2, 2, 2, 3]])
+    np.testing.assert_allclose(support_factor(np.array([2021]), years, ie, r), [[1, 1, 1, 0.8, 0.4]])
+    assert (support_factor(np.array([0]), years, ie, r) == 1.0).all()

@@ -36,6 +36,7 @@ CONDITIONS: dict[str, tuple[dict[str, Any], Any]] = {
     "economy.inflation": ({"policy.employee_pension.indexation.then": {"prices": 1.0}}, None),
     "policy.unemployment.extension_effective": ({}, dt.date(2027, 1, 1)),
     "policy.work_injury.survivor_cap": ({"work_injury.other_dependants": 3.0}, 0.9),
+    "employee_pension.pooling.quota_uprating": ({}, "wage"),
 }
 
 

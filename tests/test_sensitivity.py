@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 import simulator
 from simulator.cli import app
+from simulator.io.outdir import TOOL_FILES
 from simulator.model.fund import period_actuarial_balance
 from simulator.model.timeline import annual
 from simulator.scenario.uncertainty import Uncertainty
@@ -76,6 +77,7 @@ def test_sim_sensitivity_writes_the_table_and_the_tornado(tmp_path) -> None:
     result = CliRunner().invoke(app, ["sensitivity", str(scenario), "-o", str(tmp_path / "out"), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "sensitivity.csv").read_text().startswith("scheme,assumption,side,change,depletion_year")
+    assert {p.name for p in (tmp_path / "out").iterdir()} <= TOOL_FILES  # so that --force may replace the folder
     assert_drawn(tmp_path / "out" / "tornado.png")
 
 

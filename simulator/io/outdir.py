@@ -46,8 +46,11 @@ except ImportError:  # pragma: no cover - Windows: an exclusive lock file instea
 
 MARKER = ".sim-output"
 TOOL_FILES = frozenset(
-    {MARKER, "results.nc", "summary.csv", "summary.parquet", "report.html", "compare.csv", "compare_fund_gap.png",
-     "calibration.csv", "plots"}
+    {MARKER, "results.nc", "summary.csv", "summary.parquet", "report.html", "plots",  # sim run, sim report
+     "compare.csv", "compare_fund_gap.png", "scoring.csv",  # sim compare
+     "calibration.csv", "parameters.csv", "backtest.csv", "backtest.png",  # sim calibrate, sim backtest
+     "sensitivity.csv", "tornado.png",  # sim sensitivity
+     "profiles.csv", "notes.txt", "replacement_rates.png"}  # sim calc pension --profiles
 )
 """The names the tool writes at the top of an output folder; ``plots/`` holds only images."""
 PLOT_SUFFIXES = (".png", ".svg", ".pdf")

@@ -15,7 +15,8 @@ Two sectors share the fund and the statutory rules:
 Retirement: the context's ``reached``, ``hazard`` and ``claim_age`` (flexible claims included); the
 account divisor at the mean claim age of the cell. Cash flows beside the kernel's: pooling payments =
 out rate x wage x enterprise insured employees (contributors + dormant), receipts = receipt per
-retiree x receipt ratio x enterprise retirees; fiscal subsidy = the enterprise subsidy (a path, or a share of the
+retiree x receipt ratio x enterprise retirees (after the last dated receipt, optionally times the change
+in insured employees per retiree: :func:`support_factor`); fiscal subsidy = the enterprise subsidy (a path, or a share of the
 enterprise benefits) + the enrolled public sector's deficit (budgets cover it). The fund is the
 ledger's (:mod:`simulator.model.fund`).
 """
@@ -72,6 +73,7 @@ class Inputs:
     enrolment: np.ndarray  # [D, Y] share of the public sector in the scheme
     pooling_out_rate: np.ndarray  # [D, Y] share of wage x enterprise insured employees
     pooling_in_per_retiree: np.ndarray  # [D, Y] yuan
+    quota_year: np.ndarray  # [D] last dated year of the quota when it then follows the support ratio, else 0
     subsidy: np.ndarray  # [D, Y] yuan, the path (subsidy mode ``path``)
     subsidy_share: np.ndarray  # [D, Y] share of the enterprise benefits (subsidy mode ``share``)
     balance0: np.ndarray  # [D] yuan
@@ -193,6 +195,7 @@ def inputs(scenario: Scenario, ctx: Context) -> Inputs:
         enrolment=enrolment,
         pooling_out_rate=annual(ep.pooling.out_rate, years)[None],
         pooling_in_per_retiree=np.atleast_2d(annual(ep.pooling.in_per_retiree, years, **growth)) * ep.pooling.receipt_ratio,
+        quota_year=np.array([ep.pooling.in_per_retiree.values[-1][0].year if ep.pooling.quota_uprating == "support_ratio" else 0]),
         subsidy=np.atleast_2d(annual(subsidy.path, years, **growth)) if subsidy.path is not None else np.zeros((1, len(years))),
         subsidy_share=annual(subsidy.share, years)[None] if subsidy.share is not None else np.zeros((1, len(years))),
         balance0=np.array([float(ep.initial.balance)]),
@@ -347,6 +350,20 @@ def sector_values(sector: Sector, draws: int, impl: str) -> dict[str, np.ndarray
     return v | {name: with_base(out[..., col], base[col]) for name, col in STOCKS.items()}
 
 
+def support_factor(quota_year: np.ndarray, years: np.ndarray, insured_employees: np.ndarray, retirees: np.ndarray) -> np.ndarray:
+    """``f[d, t] = (IE[t] / R[t]) / (IE[t0] / R[t0])`` for years after ``t0 = quota_year[d]``, else 1:
+    national pooling pays out what it raises, so its quota per retiree follows the national number of
+    insured employees per retiree; with ``support_ratio`` the region's own ratio stands for the nation's
+    (``IE`` the enterprise insured employees, ``R`` the enterprise retirees, [D, Y])."""
+    year0 = quota_year.reshape(-1, 1)
+    if not (year0 > 0).any():
+        return np.ones(1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = insured_employees / retirees
+    at0 = np.take_along_axis(ratio, np.broadcast_to(np.clip(year0 - years[0], 0, len(years) - 1), (ratio.shape[0], 1)), axis=1)
+    return np.where((year0 > 0) & (years > year0), ratio / at0, 1.0)
+
+
 def project(scenarios: Sequence[Scenario], ctx: Context, impl: str = "numba") -> tuple[xr.Dataset, FundTerms]:
     """The scheme's people and cash flows over (draw, year), base year first, and its fund terms."""
     inp = per_draw(scenarios, ctx, inputs)
@@ -357,7 +374,7 @@ def project(scenarios: Sequence[Scenario], ctx: Context, impl: str = "numba") ->
     projected = ~np.isnan(ent["contributions"])
     pooling_base = ent["contributors"] + ent["dormant"]
     v["pooling_out"] = np.where(projected, inp.pooling_out_rate * ctx.wage * pooling_base, np.nan)
-    v["pooling_in"] = np.where(projected, inp.pooling_in_per_retiree * ent["retirees"], np.nan)
+    v["pooling_in"] = np.where(projected, inp.pooling_in_per_retiree * ent["retirees"] * support_factor(inp.quota_year, ctx.years, pooling_base, ent["retirees"]), np.nan)
     v["transfers_out"] = v["pooling_out"] + v["accounts_to_residents"]
     v["transfers_in"] = v["pooling_in"]
     public_subsidy = e * np.maximum(pub["benefits"] - pub["contributions"], 0.0)

@@ -141,6 +141,12 @@ class Pooling(Strict):
 
     out_rate: Rate = Field(description="payments out as a share of wage x enterprise insured employees")
     in_per_retiree: Amount = Field(description="receipts per enterprise retiree (yuan / year)")
+    quota_uprating: Literal["wage", "support_ratio"] = Field(
+        "wage",
+        description="after the last dated in_per_retiree: the quota follows its uprating (wage), or also the "
+        "scheme's enterprise insured employees per enterprise retiree (support_ratio: national pooling pays out "
+        "what it raises, and the region is taken to age like the nation)",
+    )
     receipt_ratio: float = Field(
         1.0, gt=0, le=3,
         description="the province's receipts per enterprise retiree / in_per_retiree (1: the national quota on every "
