@@ -103,6 +103,22 @@ def test_numba_equals_numpy(seed: int) -> None:
 
 
 @given(seed=st.integers(0, 2**32 - 1))
+def test_numba_equals_numpy_with_service_below_the_grid(seed: int) -> None:
+    """Members hold at most a cell-dependent service (as at age a, about a - 16 years): the numba
+    loops stop where the service does; a grid of 13 service cells has a remainder past the
+    groups of 4, and some cells are empty (the oldest age too in some draws)."""
+    args = list(random_inputs(seed, service=13))
+    rng = np.random.default_rng(seed + 1)
+    limit = rng.integers(0, 14, (1, 3, args[0].shape[2], 1))  # members hold service < limit
+    keep = np.arange(13)[None, None, None, :] < limit
+    for i in range(4):
+        args[i] = args[i] * keep
+    target = args[9]
+    target[:, ::2] = 0.0  # no entrants in every other year: cells empty out
+    np.testing.assert_allclose(run("numba", tuple(args)), run("numpy", tuple(args)), rtol=1e-10, atol=1e-6)
+
+
+@given(seed=st.integers(0, 2**32 - 1))
 def test_contributions_are_rate_times_paid_base_of_contributors(seed: int) -> None:
     """Without lump sums (nobody short of the minimum buys years, buy rate 0), contributions of year t =
     (employer + employee rate) x base ratio x wage x compliance x contributors before retirement:

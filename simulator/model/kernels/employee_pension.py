@@ -115,6 +115,15 @@ def _row(n, d):
 
 
 @njit(cache=True)
+def _span(n, S):
+    """The service cells a loop covers to reach cell n - 1: n rounded up to a multiple of 4 (the
+    chains of the sums take the same cells as a loop over all S), or S when that passes the last
+    whole group of 4."""
+    n4 = (n + 3) // 4 * 4
+    return n4 if n4 <= S - S % 4 else S
+
+
+@njit(cache=True)
 def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells, target, group_sex, out):
     """One draw: ``survival[T, 2, A]``, ``series[T, N_SERIES]``, ``cells[T, G, A, N_CELLS]``, ``target[T, G, A]``,
     writes ``out[T, N_OUTPUTS]``.
@@ -123,8 +132,10 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
     (g, a - 1), moved, topped up, accrued and retired while (g, a - 1) still holds last year's
     state. Totals are kept per cell (``members``, ``balances``) and summed in independent
     partial sums; a cell whose member arrays are all zero, with nothing ageing into it and no
-    entrants, is skipped (``live``). The operations are those of the numpy twin; only the order
-    of the additions in the totals differs (rounding). (A separate function from the prange
+    entrants, is skipped (``live``), and the service loops of a cell stop at ``top``, above which
+    its member arrays are zero (service grows by at most one a year, so at age a it is about
+    a - 16 of the 51 cells). The operations are those of the numpy twin; only the order of the
+    additions in the totals differs (rounding). (A separate function from the prange
     loop: it compiles in about half the time, and runs as fast.)"""
     n_years = out.shape[0]
     G, A, S = act0.shape
@@ -141,6 +152,7 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
     members = np.empty((G, A))  # act + dor of each cell at the end of the previous year
     balances = np.empty((G, A))  # kact + kdor of each cell at the end of the previous year
     live = np.empty((G, A), dtype=np.bool_)  # False: the cell's four member arrays are all zero
+    top = np.zeros((G, A), dtype=np.int64)  # the cell's member arrays are zero from this service on
     for g in range(G):
         for a in range(A):
             m = 0.0
@@ -151,6 +163,7 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                 b += kact[g, a, s] + kdor[g, a, s]
                 if act[g, a, s] != 0.0 or dor[g, a, s] != 0.0 or kact[g, a, s] != 0.0 or kdor[g, a, s] != 0.0:
                     nz = True
+                    top[g, a] = s + 1
             members[g, a] = m
             balances[g, a] = b
             live[g, a] = nz
@@ -218,12 +231,13 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                 if not (a > 0 and live[g, a - 1]) and not top_live and not target[t, g, a] > 0.0:
                     # nothing ages into this cell and nobody enters: its members stay all zero
                     if live[g, a]:
-                        for s in range(S):
+                        for s in range(top[g, a]):
                             act[g, a, s] = 0.0
                             dor[g, a, s] = 0.0
                             kact[g, a, s] = 0.0
                             kdor[g, a, s] = 0.0
                         live[g, a] = False
+                        top[g, a] = 0
                     members[g, a] = 0.0
                     balances[g, a] = 0.0
                     ret[g, a] = r
@@ -233,9 +247,15 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                     if a >= old_age:
                         old_retirees += r
                     continue
-                # 1-2. members: survive and age into xa, xd, ka, kd
+                # 1-2. members: survive and age into xa, xd, ka, kd, zero from service max(below, 1)
+                # on (what ages in, entrants at 0); the loops run to n_s, past the cell's old state
+                below = top[g, a - 1] if a > 0 else 0
+                if top_live and top[g, a] > below:
+                    below = top[g, a]
+                new_top = min(max(below, 1) + 1, S)
+                n_s = _span(max(new_top, top[g, a]), S)  # covers the cell's old state, to overwrite it
                 if a == 0:
-                    for s in range(S):
+                    for s in range(n_s):
                         xa[s] = 0.0
                         xd[s] = 0.0
                         ka[s] = 0.0
@@ -244,19 +264,19 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                     p_open = survival[t, sex, A - 1]
                     deaths += members[g, a] * (1.0 - p_open)
                     other += balances[g, a] * (1.0 - p_open)
-                    for s in range(S):
+                    for s in range(n_s):
                         xa[s] = act[g, a - 1, s] * p + act[g, a, s] * p_open
                         xd[s] = dor[g, a - 1, s] * p + dor[g, a, s] * p_open
                         ka[s] = kact[g, a - 1, s] * p + kact[g, a, s] * p_open
                         kd[s] = kdor[g, a - 1, s] * p + kdor[g, a, s] * p_open
                 else:
-                    for s in range(S):
+                    for s in range(n_s):
                         xa[s] = act[g, a - 1, s] * p
-                    for s in range(S):
+                    for s in range(n_s):
                         xd[s] = dor[g, a - 1, s] * p
-                    for s in range(S):
+                    for s in range(n_s):
                         ka[s] = kact[g, a - 1, s] * p
-                    for s in range(S):
+                    for s in range(n_s):
                         kd[s] = kdor[g, a - 1, s] * p
                 if a > 0:
                     deaths += members[g, a - 1] * q
@@ -264,12 +284,12 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                 # 3. active <-> dormant
                 to_dor = cl[DORMANCY]
                 to_act = cl[REACTIVATION]
-                for s in range(S):
+                for s in range(n_s):
                     out_a = xa[s] * to_dor
                     back = xd[s] * to_act
                     xa[s] += back - out_a
                     xd[s] += out_a - back
-                for s in range(S):
+                for s in range(n_s):
                     k_out = ka[s] * to_dor
                     k_back = kd[s] * to_act
                     ka[s] += k_back - k_out
@@ -279,13 +299,13 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                 n1 = 0.0
                 n2 = 0.0
                 n3 = 0.0
-                top4 = S - S % 4
+                top4 = n_s - n_s % 4  # n_s < S is a multiple of 4: the same chains as over all S
                 for s in range(0, top4, 4):
                     n0 += xa[s]
                     n1 += xa[s + 1]
                     n2 += xa[s + 2]
                     n3 += xa[s + 3]
-                for s in range(top4, S):
+                for s in range(top4, n_s):
                     n0 += xa[s]
                 n_act = (n0 + n1) + (n2 + n3)
                 e = target[t, g, a] - n_act
@@ -295,7 +315,13 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                     n_act += e
                 # 5. contributions, accounts, one more year of service (written back to the cell)
                 contributions += n_act * rate * paid
-                if S > 1:
+                if n_s < S:  # xa, ka are zero from n_s - 1 on: nothing shifts past n_s
+                    act[g, a, 0] = 0.0
+                    kact[g, a, 0] = 0.0
+                    for s in range(1, n_s):
+                        act[g, a, s] = xa[s - 1]
+                        kact[g, a, s] = ka[s - 1] * credit + xa[s - 1] * employee_rate * paid
+                elif S > 1:
                     act[g, a, 0] = 0.0
                     kact[g, a, 0] = 0.0
                     for s in range(1, S - 1):
@@ -308,14 +334,15 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                 else:
                     act[g, a, 0] = xa[0]
                     kact[g, a, 0] = ka[0] * credit + xa[0] * employee_rate * paid
-                for s in range(S):
+                for s in range(n_s):
                     dor[g, a, s] = xd[s]
                     kdor[g, a, s] = kd[s] * credit
+                top[g, a] = new_top
                 # 6. retirement
                 h = cl[HAZARD]
                 nz = True
                 if h > 0.0:
-                    for s in range(S):
+                    for s in range(n_s):
                         n = (act[g, a, s] + dor[g, a, s]) * h
                         if n <= 0.0:
                             continue
@@ -359,7 +386,7 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                         new_pen += award
                         benefits += 0.5 * award
                     nz = False  # did anyone stay?
-                    for s in range(S):
+                    for s in range(n_s):
                         if act[g, a, s] != 0.0 or dor[g, a, s] != 0.0:
                             nz = True
                             break
@@ -376,7 +403,7 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                 m1 = 0.0
                 b0 = 0.0
                 b1 = 0.0
-                top2 = S - S % 2
+                top2 = n_s - n_s % 2
                 for s in range(0, top2, 2):
                     c0 += act[g, a, s]
                     c1 += act[g, a, s + 1]
@@ -384,7 +411,7 @@ def _project_draw(act0, dor0, kact0, kdor0, ret0, pen0, survival, series, cells,
                     m1 += dor[g, a, s + 1]
                     b0 += kact[g, a, s] + kdor[g, a, s]
                     b1 += kact[g, a, s + 1] + kdor[g, a, s + 1]
-                for s in range(top2, S):
+                for s in range(top2, n_s):
                     c0 += act[g, a, s]
                     m0 += dor[g, a, s]
                     b0 += kact[g, a, s] + kdor[g, a, s]
