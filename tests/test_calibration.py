@@ -91,10 +91,24 @@ def test_cli_calibrate_writes_table_and_refuses_scenarios_without_a_block(workdi
     assert (out / "parameters.csv").read_text(encoding="utf-8").startswith("key,at,value,lower,upper,sd,at_bound,identified")
     assert any(",employee_pension,2020,insured," in line for line in table[1:])
     bare = workdir / "bare.yaml"
-    bare.write_text((SCENARIOS / "china.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    text = (SCENARIOS / "jiangxi.yaml").read_text(encoding="utf-8")
+    bare.write_text(text[: text.index("\ncalibration:")], encoding="utf-8")  # every block but the calibration
     refused = CliRunner().invoke(app, ["calibrate", str(bare)])
     assert refused.exit_code == 2 and len(refused.stderr.strip().splitlines()) == 1
     assert "no calibration block" in refused.stderr
+
+
+def test_child_values_win_over_the_fitted_value_in_the_parents_own_spelling(workdir) -> None:
+    """The parent writes base_ratio as {2010: 0.75} and its fitted file sets 2010-01-01 to 0.9; a child writing
+    {2010: 0.6} (the parent's own key) must win over the fitted value, which the parent itself gets."""
+    import datetime as dt
+
+    (workdir / "jiangxi.fitted.yaml").write_text("values:\n  employee_pension:\n    base_ratio:\n      '2010-01-01': 0.9\n", encoding="utf-8")
+    (workdir / "child.yaml").write_text(
+        "extends: jiangxi.yaml\nname: child\nemployee_pension:\n  base_ratio:\n    values: {2010: 0.6}\n", encoding="utf-8"
+    )
+    assert dict(simulator.load_scenario(workdir / "jiangxi.yaml").employee_pension.base_ratio.values) == {dt.date(2010, 1, 1): 0.9}
+    assert dict(simulator.load_scenario(workdir / "child.yaml").employee_pension.base_ratio.values) == {dt.date(2010, 1, 1): 0.6}
 
 
 def test_child_values_win_over_the_parents_fitted_value_for_the_same_date(workdir) -> None:

@@ -78,6 +78,18 @@ def test_labelled_identities(baseline) -> None:
     np.testing.assert_allclose(ds["insured"], ds["contributors"] + ds["dormant"] + ds["retirees"], rtol=1e-12)
 
 
+def test_enterprise_flows_are_the_scheme_without_public_institutions(jiangxi, baseline) -> None:
+    """enterprise_contributions / _benefits / _expenditure equal the scheme's contributions / benefits / expenditure
+    of the same scenario with no public institution enrolled, and are the enterprise part of the totals."""
+    alone = override(jiangxi, {"employee_pension.public_institutions.enrolment": {"values": {2010: 0.0}}})
+    enterprise = simulator.run(alone).sel(scheme=EP)
+    pairs = (("enterprise_contributions", "contributions"), ("enterprise_benefits", "benefits"), ("enterprise_expenditure", "expenditure"))
+    for part, whole in pairs:
+        np.testing.assert_allclose(projected(baseline, part), projected(enterprise, whole), rtol=1e-12)
+        enrolled = baseline["year"].values[1:] >= 2016  # Jiangxi enrols its public institutions from 2015-11
+        assert (projected(baseline, part)[enrolled] < projected(baseline, whole)[enrolled]).all(), part
+
+
 def test_one_row_per_year_from_base_to_horizon(jiangxi, baseline) -> None:
     assert list(baseline["year"].values) == list(range(jiangxi.base_year, jiangxi.horizon + 1))
     for name in ("insured", "contributors", "dormant", "retirees", "balance"):

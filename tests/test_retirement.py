@@ -101,3 +101,24 @@ def test_bad_birth_month_is_one_line_exit_2(born: str) -> None:
     result = CliRunner().invoke(app, ["calc", "retirement", "--group", "M60", "--born", born])
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0 and "YYYY-MM" in result.stderr
+
+
+def test_golden_special_early_share_by_birth_cohort() -> None:
+    """Special early retirement by birth cohort, knots {1960: 0.4, 1970: 0.0}: men born in 1965 get a share
+    0.4 + (1965 - 1960) / 10 x (0 - 0.4) = 0.2 retiring at 55 (60 x 12 - 60 months), before the 2024 reform.
+    Born January-December 1965, they are all 55 by December 2020 and none by December 2019: reached = 0.2 at
+    the end of 2020 and 0 a year earlier; born 1955 (flat before the first knot) 0.4 by the end of 2010;
+    born 1975 (flat after the last) none early. A constant share in knots equals the one share."""
+    from simulator.model.retirement import cohort_retirement
+
+    policy = load_retirement_policy()
+    policy = policy.model_copy(update={"reform": False})
+    knots = {1960: 0.4, 1970: 0.0}
+    births, years = np.array([1955, 1965, 1975]), np.array([2009, 2010, 2019, 2020, 2029, 2030])
+    reached, _ = cohort_retirement(policy, "M60", births, years, special_share=knots, special_months=60)
+    assert reached[1, years == 2019][0] == 0.0 and reached[1, years == 2020][0] == pytest.approx(0.2, abs=1e-12)
+    assert reached[0, years == 2009][0] == 0.0 and reached[0, years == 2010][0] == pytest.approx(0.4, abs=1e-12)
+    assert reached[2, years == 2030][0] == 0.0
+    flat, _ = cohort_retirement(policy, "M60", births, years, special_share={1950: 0.3, 1990: 0.3}, special_months=60)
+    one, _ = cohort_retirement(policy, "M60", births, years, special_share=0.3, special_months=60)
+    np.testing.assert_allclose(flat, one, rtol=0, atol=1e-15)

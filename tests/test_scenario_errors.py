@@ -24,6 +24,7 @@ CASES = [
     ("not_utf8.yaml", 2, "(root)", ["not UTF-8"]),
     ("missing_key.yaml", 1, "base_year", ["missing required key"]),
     ("syntax_error.yaml", 3, "(root)", ["YAML syntax error"]),
+    ("special_early_two_shares.yaml", 4, "employee_pension.special_early", ["share or by_birth", "exactly one"]),
 ]
 
 

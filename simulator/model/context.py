@@ -101,7 +101,7 @@ def retirement_cells(scenario: Scenario, years: np.ndarray) -> tuple[np.ndarray,
     flex = scenario.employee_pension.flexible.model_dump()
     special = scenario.employee_pension.special_early
     if special is not None:
-        flex |= {"special_share": special.share, "special_months": special.months}
+        flex |= {"special_share": special.cohort_shares(), "special_months": special.months}
     ext = np.arange(years[0] - 1, years[-1] + 1)  # one year before, for the hazard
     reached = np.zeros((len(ext), len(GROUPS), len(AGES)))
     claim_age = np.full_like(reached, np.nan)

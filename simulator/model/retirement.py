@@ -89,7 +89,7 @@ def cohort_retirement(
     early_months: int = 0,
     late_share: float = 0.0,
     late_months: int = 0,
-    special_share: float = 0.0,
+    special_share: float | dict[int, float] = 0.0,
     special_months: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Share of each birth-year cohort that has reached its claim age by the end of each year,
@@ -99,15 +99,19 @@ def cohort_retirement(
     ``early_months`` before the statutory age (never below the old age, only when the reform
     is on) and ``late_share`` claims ``late_months`` after it (reform only). A share
     ``special_share`` retires ``special_months`` before the old age under the special rules
-    (arduous or hazardous jobs, illness: 国发〔1978〕104号; kept by the 2024 reform), reform or not.
+    (arduous or hazardous jobs, illness: 国发〔1978〕104号; kept by the 2024 reform), reform or not; given as
+    ``{birth year: share}`` knots it varies by cohort (straight lines between the knots, flat outside).
     Returns ``reached[c, y]`` and ``mean_age[c, y]`` (NaN where nobody reaches it in y).
     """
     births = month_index(np.asarray(birth_years)[:, None], np.arange(1, 13)[None, :])  # (C, 12)
     statutory = retirement_age_months(policy, group, births)
     old = 12 * policy.groups[group].old_age
-    variants = [(1.0 - early_share - late_share - special_share, statutory)]
-    if special_share > 0:
-        variants.append((special_share, np.full_like(statutory, old - special_months)))
+    special = special_share
+    if isinstance(special_share, dict):
+        special = np.interp(np.asarray(birth_years, dtype=float), list(special_share), list(special_share.values()))[:, None]
+    variants = [(1.0 - early_share - late_share - special, statutory)]
+    if np.any(np.asarray(special) > 0):
+        variants.append((special, np.full_like(statutory, old - special_months)))
     if policy.reform:
         variants += [
             (early_share, np.maximum(statutory - min(early_months, policy.flexible.max_early_months), old)),
@@ -118,7 +122,7 @@ def cohort_retirement(
     age_sum = np.zeros_like(reached)
     weight_sum = np.zeros_like(reached)
     for share, age in variants:
-        if share <= 0:
+        if np.all(np.asarray(share) <= 0):
             continue
         claim = births + age  # (C, 12)
         done = claim[:, :, None] <= year_end[None, None, :]  # (C, 12, Y)

@@ -4,7 +4,8 @@ Per draw d and year y (persons and yuan; stocks at year end, flows on them):
 
     insured         N[y] = coverage[y] x urban employment below the statutory retirement age
     contributors    = insured
-    contributions   rate[y] x base[y] x N[y]           (base = employee base ratio x average wage)
+    contributions   rate[y] x compliance[y] x base[y] x N[y]   (base = employee base ratio x average wage;
+                    compliance 1 when the scenario gives none)
     claimants       inflow_rate[y] x take_up[y] x claims factor[d, y] x N[y] (the factor: 1, or the
                     draw's unemployment shock, see the context), split by potential duration P (months):
                     entitlement E by contribution years (12 / 18 / 24 months), cut at the months d
@@ -179,7 +180,8 @@ def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = 
     ui, pol = require(scenario, SCHEME)
     years, D, growth = ctx.years, ctx.draws, ctx.growth
     below, insured = covered(ctx, ui.coverage)
-    contributions = annual(pol.rate, years) * ctx.contribution_base * insured  # [D, Y], the base year too (for refunds)
+    collected = annual(ui.compliance, years) if ui.compliance is not None else 1.0
+    contributions = annual(pol.rate, years) * collected * ctx.contribution_base * insured  # [D, Y], the base year too (for refunds)
 
     claim_rate = annual(ui.inflow_rate, years) * annual(ui.take_up, years) * ctx.claims_factor
     mix = duration_mix(scenario, years, below)  # [D or 1, Y, N]

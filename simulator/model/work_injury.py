@@ -4,7 +4,8 @@ Per draw d and year y (persons and yuan; stocks at year end, flows on them; w = 
 = base[y] / 12, base = employee base ratio x average wage):
 
     insured            N[y] = coverage[y] x urban employment below the statutory retirement age
-    contributions      rate[y] x base[y] x N[y]   (employers only)
+    contributions      rate[y] x compliance[y] x base[y] x N[y]   (employers only; compliance 1 when the
+                       scenario gives none)
     new injuries       J[y] = incidence[y] x N[y]: deaths = death_share x J, grade k = share_k x J,
                        spread over sex and age like the insured
     lump sums          sum_k grade_k x months_k x w                    (grades 1-10)
@@ -62,7 +63,8 @@ def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = 
     wi, pol = require(scenario, SCHEME)
     years, D, growth = ctx.years, ctx.draws, ctx.growth
     below, insured = covered(ctx, wi.coverage)
-    contributions = annual(wi.rate, years) * ctx.contribution_base * insured
+    collected = annual(wi.compliance, years) if wi.compliance is not None else 1.0
+    contributions = annual(wi.rate, years) * collected * ctx.contribution_base * insured
     injuries = annual(wi.incidence, years) * insured
     deaths = annual(wi.death_share, years) * injuries
     wage_month = ctx.contribution_base / 12.0  # [D or 1, Y]

@@ -61,10 +61,35 @@ class SpecialEarly(Strict):
     jobs and illness (国发〔1978〕104号: men at 55 and women at 45 instead of 60 and 50), rules the 2024
     reform keeps."""
 
-    share: float = Field(ge=0, le=1, description="share of each cohort retiring early under the special rules")
+    share: float | None = Field(None, ge=0, le=1, description="share of each cohort retiring early under the special rules")
+    by_birth: dict[int, float] | None = Field(
+        None, description="{birth year: share} knots: the share by cohort instead (straight lines, flat outside)"
+    )
     months: int = Field(ge=0, le=120, description="how many months before the old statutory age")
     source: str | None = None
     note: str | None = None
+
+    @field_validator("by_birth")
+    @classmethod
+    def _knots(cls, knots: dict[int, float] | None) -> dict[int, float] | None:
+        if knots is None:
+            return None
+        if not knots or any(not 1900 <= y <= 2100 for y in knots) or any(not 0 <= v <= 1 for v in knots.values()):
+            raise ValueError("needs {birth year 1900-2100: share 0-1}")
+        return dict(sorted(knots.items()))
+
+    @model_validator(mode="after")
+    def _one_share(self) -> SpecialEarly:
+        if (self.share is None) == (self.by_birth is None):
+            raise ValueError("give share or by_birth (expected exactly one of them)")
+        return self
+
+    def cohort_shares(self) -> float | dict[int, float]:
+        """What the retirement rules take: the knots by birth year, else the one share."""
+        return self.by_birth if self.by_birth is not None else self.share
+
+    def largest(self) -> float:
+        return max(self.by_birth.values()) if self.by_birth is not None else self.share
 
 
 class ShortService(Strict):
@@ -175,7 +200,7 @@ class EmployeePension(Strict):
 
     @model_validator(mode="after")
     def _shares(self) -> EmployeePension:
-        special = self.special_early.share if self.special_early is not None else 0.0
+        special = self.special_early.largest() if self.special_early is not None else 0.0
         total = self.flexible.early_share + self.flexible.late_share + special
         if total > 1.0:
             raise ValueError(f"flexible early {self.flexible.early_share} + late {self.flexible.late_share} + special early {special} shares exceed 1")

@@ -198,12 +198,30 @@ def _into_schedules(data: Any, top: dict, top_origins: Origins, path: KeyPath) -
         if not isinstance(value, dict) or not isinstance(here, dict):
             continue
         if isinstance(here.get("values"), dict) and "values" not in value:
-            top[key] = {"values": value}
+            spelt = _spellings(here["values"])
+            written = {str(d): spelt.get(_date_or_none(d), d) for d in value}
+            top[key] = {"values": {written[str(d)]: v for d, v in value.items()}}
             moved = {k: top_origins.pop(k) for k in list(_paths(value, child))[1:] if k in top_origins}
-            top_origins.update({(*child, "values", *k[len(child):]): v for k, v in moved.items()})
+            top_origins.update({(*child, "values", str(written[k[len(child)]]), *k[len(child) + 1:]): v
+                                for k, v in moved.items()})  # fmt: skip
             top_origins[(*child, "values")] = top_origins[child]
         else:
             _into_schedules(here, value, top_origins, child)
+
+
+def _date_or_none(key: Any) -> Any:
+    from simulator.scenario.params import parse_date
+
+    try:
+        return parse_date(key)
+    except ValueError:
+        return None
+
+
+def _spellings(values: dict) -> dict:
+    """{date: the key that writes it} of a schedule's ``values``: a fitted date takes the scenario's own
+    spelling (2020 for 2020-01-01), so that a child amending that key later replaces the fitted value."""
+    return {d: k for k in values if (d := _date_or_none(k)) is not None}
 
 
 def locate(origins: Origins, path: KeyPath) -> tuple[Path, int, str]:

@@ -169,12 +169,29 @@ def _key(node: dict, key: str, path: str):
     raise KeyError(f"{path}: no such key in the scenario")
 
 
+LATER_OPTIONAL = (
+    ("uncertainty",),
+    ("unemployment", "compliance"),
+    ("work_injury", "compliance"),
+    ("employee_pension", "special_early", "by_birth"),
+)
+"""Optional keys added after fits were made: left out of the canonical JSON when absent."""
+
+
 def canonical_json(scenario: Scenario) -> str:
     """The validated scenario as JSON with sorted keys: the text that :func:`scenario_hash` hashes. An
-    absent ``uncertainty`` block is left out (it only acts in runs with draws), so the hashes of
-    scenarios without one, and the fits made on them, are those of before the block existed."""
-    exclude = {"uncertainty"} if scenario.uncertainty is None else None
-    return json.dumps(scenario.model_dump(mode="json", exclude=exclude), sort_keys=True, ensure_ascii=False)
+    absent optional key of :data:`LATER_OPTIONAL` (the ``uncertainty`` block, which only acts in runs
+    with draws; the compliance of unemployment and work-injury insurance; special early retirement by
+    cohort) is left out, so the hashes of scenarios without it, and the fits made on them, are those of
+    before the key existed."""
+    data = scenario.model_dump(mode="json")
+    for *parents, last in LATER_OPTIONAL:
+        node = data
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict) and node.get(last, 0) is None:
+            del node[last]
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
 def scenario_hash(scenario: Scenario) -> str:

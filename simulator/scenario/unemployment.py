@@ -64,6 +64,9 @@ class Unemployment(Strict):
     stabilisation_refund: Rate = Field(
         description="job-stabilisation refunds as a share of the previous year's contributions"
     )
+    compliance: Rate | None = Field(
+        None, description="contributions collected / due at the statutory rate on the contribution base (none: 1)"
+    )
     skills_subsidy: SkillsSubsidy
     initial: FundInitial
 

@@ -62,6 +62,9 @@ class WorkInjury(Strict):
 
     coverage: Rate = Field(description="insured / urban employment below the statutory retirement age")
     rate: Rate = Field(description="average contribution rate (employers only), share of the base")
+    compliance: Rate | None = Field(
+        None, description="contributions collected / due at the rate on the contribution base (none: 1)"
+    )
     incidence: Rate = Field(description="recognised injuries per insured per year")
     death_share: Rate = Field(description="share of recognised injuries that are deaths")
     grade_shares: Annotated[dict[int, float], WHOLE] = Field(description="disability grade 1..10 -> share of recognised injuries")
