@@ -86,12 +86,12 @@ def test_every_input_is_a_key_of_the_scenario(name: str) -> None:
 
 def test_the_known_placeholders_are_provisional() -> None:
     """The placeholders the scenario files name: zero subsidies and receipts, Huangshi's zero opening
-    balance (its comment), Lingyuan's scaled stocks, China's copies of Jiangxi."""
+    balance (its comment), Lingyuan's scaled stocks; China's rates taken from Jiangxi say they are assumptions."""
     assert inputs("huangshi")["employee_pension.subsidy.path"].status == "provisional"
     assert inputs("huangshi")["employee_pension.initial.balance"].status == "provisional"
     assert inputs("zhoushan")["employee_pension.subsidy.path"].status == "provisional"
     assert inputs("lingyuan")["employee_pension.initial.dormant"].status == "provisional"
-    assert inputs("china")["employee_pension.dormancy_rate"].status == "provisional"
+    assert inputs("china")["employee_pension.dormancy_rate"].status == "assumption"  # "Assumption (as for Jiangxi): ..."
     assert inputs("jiangxi")["unemployment.coverage"].status == "fitted"  # "PROVISIONAL until calibration", calibrated
 
 

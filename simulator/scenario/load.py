@@ -61,11 +61,9 @@ def _check_fit(fit: Fit) -> None:
         return
     if fit.recorded_sha256 != now:
         owner, file = display_path(fit.owner), display_path(fit.file)
+        why = "it records no scenario sha256" if fit.recorded_sha256 is None else "it was fitted to another version of"
         warnings.warn(
-            StaleFitWarning(
-                f"{file} is stale: it was fitted to another version of {owner} (scenario sha256 differs); its values "
-                f"are used. Refit: sim calibrate {owner} --force"
-            ),
+            StaleFitWarning(f"{file} is stale: {why} {owner}; its values are used. Refit: sim calibrate {owner} --force"),
             stacklevel=3,
         )
 
