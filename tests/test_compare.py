@@ -153,5 +153,5 @@ def test_compare_in_chinese() -> None:
 
     datasets = {"jiangxi": results("jiangxi"), "pre": results("jiangxi_pre_reform")}
     text = printed(compare_grid(compare_table(datasets), datasets, "zh"), None)
-    for term in ("城镇职工基本养老保险", "累计结余（亿元）", "制度赡养比", "至2100年", "现值按基金收益率"):
+    for term in ("城镇职工基本养老保险", "累计结余（亿元）", "累计结余占缴费基数总额比例（%）", "制度赡养比", "至2100年", "现值按基金收益率"):
         assert term in text, term

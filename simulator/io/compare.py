@@ -159,6 +159,8 @@ def compare_grid(table: pd.DataFrame, datasets: Mapping[str, xr.Dataset] | None 
             name = names.get(record["indicator"])
             shown = variable(name).label(lang) if name else record["indicator"]
             suffix = w[SHOWN_UNITS[unit]] if unit in SHOWN_UNITS else ""
+            if name and name.endswith("_to_wage_bill"):  # its label names the wage bill already
+                suffix = w["unit_percent"]
             when = str(record["when"])
             when = w["to_year"].format(year=when.removeprefix("to ")) if when.startswith("to ") else when
             rows.append([f"  {shown}{suffix}", when, *cells])
