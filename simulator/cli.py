@@ -257,9 +257,10 @@ LangOption = Annotated[
     ),
 ]
 MoneyOption = Annotated[
-    Money,
+    Money | None,
     typer.Option(
-        "--money", help="Money in the plots: share (of the wage bill), nominal (亿元) or real (亿元 at 2024 prices)."
+        "--money",
+        help="Money in the plots: share (of the wage bill), nominal (亿元) or real (亿元 at 2024 prices) \\[default: share].",
     ),
 ]
 UntilOption = Annotated[
@@ -295,7 +296,7 @@ def run(
         ),
     ] = None,
     lang: LangOption = Lang.auto,
-    money: MoneyOption = Money.share,
+    money: MoneyOption = None,
     until: UntilOption = None,
     draws: DrawsOption = None,
     seed: SeedOption = 0,
@@ -320,6 +321,10 @@ def run(
     outdir = outdir or Path("results") / loaded.name
     _check_until(until, loaded.base_year, loaded.horizon)  # before the projection, not after it
     draw = not quiet if plots is None else plots
+    if money is not None and not draw:
+        fail("sim run: --money sets the money of the plots, and this run draws none (drop --no-plots or --quiet, or add --plots)")
+    if until is not None and quiet and not draw:
+        fail("sim run: --until limits the headline table and the plots, and a quiet run without plots shows neither")
     text = resolve_lang(lang.value)
     written: list[str] = ["results.nc", f"summary.{summary_format.value}"]
     painter = _painter() if draw else None  # its workers import matplotlib while this process projects
@@ -341,7 +346,7 @@ def run(
             if painter is not None:
                 from simulator.io.plots import available_kinds
 
-                painter.submit(shown, available_kinds(shown), lang.value, money.value)
+                painter.submit(shown, available_kinds(shown), lang.value, (money or Money.share).value)
 
             def fill_plots(folder: Path) -> None:
                 bar.advance("drawing plots")
@@ -602,7 +607,7 @@ def plot(
         typer.Option("--year", help="Pyramid year; repeat for more panels \\[default: base year and 2050]."),
     ] = None,
     lang: LangOption = Lang.auto,
-    money: MoneyOption = Money.share,
+    money: MoneyOption = None,
     until: UntilOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing image file.")] = False,
     quiet: QuietOption = False,
@@ -611,6 +616,8 @@ def plot(
     from simulator.io.plots import draw
     from simulator.io.writers import OutputError, atomic_file
 
+    if money is not None and kind is not PlotKind.fund_gap:
+        fail(f"sim plot: --money applies to the fund_gap plot only, not to {kind.value} (see sim plot --help)")
     ds = _until(_read(results), until)
     output = output or Path(f"{ds.attrs['scenario']}_{kind.value}.png")
     if output.suffix.lower() not in (".png", ".svg", ".pdf"):
@@ -618,7 +625,7 @@ def plot(
     drawn = _plot_language(lang)
     try:
         with atomic_file(output, force) as tmp:
-            draw(kind.value, ds, tmp, drawn, year, money=money.value)
+            draw(kind.value, ds, tmp, drawn, year, money=(money or Money.share).value)
     except (OutputError, ValueError) as exc:
         fail(f"{results}: {exc}" if isinstance(exc, ValueError) else str(exc))
     if not quiet:
@@ -636,7 +643,7 @@ def compare(
     ] = None,
     force: ForceFolderOption = False,
     lang: LangOption = Lang.auto,
-    money: MoneyOption = Money.share,
+    money: MoneyOption = None,
     until: UntilOption = None,
     quiet: QuietOption = False,
     draws: DrawsOption = None,
@@ -671,7 +678,7 @@ def compare(
         datasets = {label: _until(ds, until) for label, ds in datasets.items()}
         table = compare_table(datasets)
         scoring = _scoring(inputs) if all(isinstance(s, tuple) for s in sources) and len(inputs) == 2 else None
-        folder.write(compare_fill(datasets, _plot_language(lang), table, scoring, money.value))
+        folder.write(compare_fill(datasets, _plot_language(lang), table, scoring, (money or Money.share).value))
     if not quiet:
         from simulator.io.tables import print_grid
         from simulator.io.text import resolve_lang
@@ -703,7 +710,7 @@ def _scoring(paths: list[Path]):
 def report(
     results: Annotated[Path, typer.Argument(help="Results folder of `sim run` (or its results.nc).")],
     lang: LangOption = Lang.auto,
-    money: MoneyOption = Money.share,
+    money: MoneyOption = None,
     until: UntilOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing report.html.")] = False,
     quiet: QuietOption = False,
@@ -713,7 +720,7 @@ def report(
     from simulator.io.writers import OutputError, ResultsError
 
     try:
-        path, warnings = write_report(results, lang.value, force, until=until, money=money.value)
+        path, warnings = write_report(results, lang.value, force, until=until, money=(money or Money.share).value)
     except (ResultsError, OutputError, ValueError) as exc:
         fail(str(exc))
     for warning in warnings:

@@ -152,6 +152,7 @@ def test_sim_plot(folder, tmp_path) -> None:
         (["--kind", "enrolment", "-o", "x.gif"], "unknown image type"),
         (["--kind", "fund_gap", "--until", "2200"], "--until 2200: expected a year after the base year"),
         (["--kind", "fund_gap", "--money", "gold"], "'gold' is not one of"),
+        (["--kind", "pyramid", "--money", "real"], "--money applies to the fund_gap plot only, not to pyramid"),
     ],
 )
 def test_sim_plot_errors_are_one_line(folder, tmp_path, monkeypatch, args, words) -> None:
