@@ -37,6 +37,16 @@ def test_status_from_the_source_text(text: str, fitted: bool, status: str) -> No
     assert status_of(text, fitted) == status
 
 
+def test_a_block_source_decides_by_the_sentence_that_names_the_input() -> None:
+    """A block's source text speaks for each of its inputs through the sentence that names it."""
+    text = "End of 2010, Yearbook table 21-40 (H): 145.5万 retirees. Service density 1.0 (assumption: long careers) and entry age 20."
+    assert status_of(text, about="retirees") == "source"
+    assert status_of(text, about="service_density") == status_of(text, about="entry_age") == "assumption"
+    assert status_of(text, about="balance") == "source"  # not named: the text as a whole
+    assert status_of("Scaled from Liaoning. Balance 9亿 PROVISIONAL until a figure is found.", about="balance") == "provisional"
+    assert status_of(text, fitted=True, about="service_density") == "fitted"
+
+
 def test_jiangxi_inputs_and_their_statuses() -> None:
     """Each kind of place a source is written: a dated parameter's ``source``, a fitted file, a comment on
     the line, a comment block below a table, one above (national rules), the block's ``source``, none."""
@@ -54,7 +64,9 @@ def test_jiangxi_inputs_and_their_statuses() -> None:
         "policy.employee_pension.account_divisors": "source",  # divisor_source and the block above it
         "policy.employee_pension.base_cap": "source",
         "employee_pension.short_service.continue_until_age": "assumption",
-        "employee_pension.initial.contributors": "source",  # initial.source: China Statistical Yearbook 2011
+        "employee_pension.initial.retirees": "source",  # initial.source: China Statistical Yearbook 2011
+        "employee_pension.initial.contributors": "assumption",  # its sentence: "80% paying (assumption: ...)"
+        "employee_pension.initial.service_density": "assumption",  # "Service density 1.0 (assumption: ...)"
         "employee_pension.pooling.receipt_ratio": "assumption",  # not set: the schema's default
         "employee_pension.flexible.late_share": "assumption",  # nothing says where 0 comes from
     }

@@ -37,6 +37,7 @@ SHARED = ("economy", "labour", "demography", "policy.retirement")  # blocks ever
 _ASSUMPTION = re.compile(r"^\W*(derived,\s*)?assum|^[^.;]{0,60}?:\s*assum", re.IGNORECASE)  # "Assumption: ...", "Balance: assumption ..."
 _COMMENT = re.compile(r"(?:^|\s)#\s?(.*)$")
 _HEADER = re.compile(r"^\s*#\s*-{3,}")
+_SENTENCE = re.compile(r"(?<=\.)\s+")  # between the sentences of a source text
 
 KeyPath = tuple[str, ...]
 
@@ -54,11 +55,20 @@ class Input:
         return asdict(self)
 
 
-def status_of(source: str, fitted: bool = False) -> str:
+def status_of(source: str, fitted: bool = False, about: str | None = None) -> str:
     """The status of an input from its source text and whether a fitted file gives its value (a fitted
-    value is fitted whatever its text says: "PROVISIONAL until calibration" describes the value before)."""
+    value is fitted whatever its text says: "PROVISIONAL until calibration" describes the value before).
+    ``about``: the input's key when the text is its block's (``initial.source`` for ``initial.dormant``):
+    a sentence of it that names the key ("Service density 1.0 (assumption: ...)") and says PROVISIONAL
+    or assumption decides for that input."""
     if fitted:
         return "fitted"
+    if about:
+        named = [s for s in _SENTENCE.split(source) if about.replace("_", " ").lower() in s.lower()]
+        if any("PROVISIONAL" in s for s in named):
+            return "provisional"
+        if any("assum" in s.lower() for s in named):
+            return "assumption"
     if "PROVISIONAL" in source:
         return "provisional"
     if not source.strip() or _ASSUMPTION.match(source):
@@ -83,8 +93,9 @@ def scenario_inputs(scenario: Scenario, origins: dict[KeyPath, tuple[Path, int]]
     for path, value, own in found:
         file, line = texts.where(path)
         is_fitted, written = path in fitted_under, path in written_under
-        source = _join(own, texts.comments(path, bool(own))) or texts.inherited(path, data) if written else DEFAULT
-        status = "assumption" if not written else status_of(source, is_fitted)
+        documented = _join(own, texts.comments(path, bool(own)))
+        source = (documented or texts.inherited(path, data)) if written else DEFAULT
+        status = "assumption" if not written else status_of(source, is_fitted, None if documented else path[-1])
         out.append(Input(".".join(path), _value_text(value), status, source, str(file), line))
     return out
 
