@@ -369,8 +369,15 @@ def run(
         from simulator.io.tables import print_headline
 
         print_headline(shown, lang=text)
-        typer.echo(f"wrote {outdir}: {', '.join(written)}")
-        typer.echo(f"next: sim report {outdir}   (an HTML report to open in a browser)")
+        typer.echo(_said(text, "wrote", what=f"{outdir}: {', '.join(written)}"))
+        typer.echo(_said(text, "next_report", folder=outdir))
+
+
+def _said(lang: str, key: str, **fields) -> str:
+    """A message of the CLI in ``lang`` (auto, en, zh): :data:`simulator.io.text.WORDS`."""
+    from simulator.io.text import words
+
+    return words(lang)[key].format(**fields)
 
 
 def _painter():
@@ -403,9 +410,8 @@ def _check_until(year: int | None, first: int, last: int) -> None:
 def _compiling(bar, lang: str):
     """Name the kernel on the progress bar while numba compiles it (the first run after installing)."""
     from simulator.io.progress import compile_notes
-    from simulator.io.text import words
 
-    with compile_notes(lambda name: bar.advance(words(lang)["compiling"].format(name=name), 0)):
+    with compile_notes(lambda name: bar.advance(_said(lang, "compiling", name=name), 0)):
         yield
 
 
@@ -498,7 +504,7 @@ def sensitivity(
         from simulator.io.text import resolve_lang
 
         print_grid(sensitivity_grid(table, resolve_lang(lang.value)))
-        typer.echo(f"wrote {outdir}/sensitivity.csv and {outdir}/tornado.png")
+        typer.echo(_said(lang.value, "wrote", what=f"{outdir}/sensitivity.csv, {outdir}/tornado.png"))
 
 
 @app.command()
@@ -629,7 +635,7 @@ def plot(
     except (OutputError, ValueError) as exc:
         fail(f"{results}: {exc}" if isinstance(exc, ValueError) else str(exc))
     if not quiet:
-        typer.echo(f"wrote {output}")
+        typer.echo(_said(lang.value, "wrote", what=output))
 
 
 @app.command()
@@ -690,7 +696,7 @@ def compare(
 
             print_grid(scoring_grid(scoring, text))
         extra = f", {outdir}/{SCORING_FILE}" if scoring is not None else ""
-        typer.echo(f"wrote {outdir}/{TABLE_FILE}, {outdir}/{PLOT_FILE}{extra}")
+        typer.echo(_said(text, "wrote", what=f"{outdir}/{TABLE_FILE}, {outdir}/{PLOT_FILE}{extra}"))
 
 
 def _scoring(paths: list[Path]):
@@ -726,7 +732,7 @@ def report(
     for warning in warnings:
         typer.echo(warning, err=True)
     if not quiet:
-        typer.echo(f"wrote {path}  (open in a browser: {path.resolve().as_uri()})")
+        typer.echo(_said(lang.value, "wrote_report", path=path, uri=path.resolve().as_uri()))
 
 
 @app.command()

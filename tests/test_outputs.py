@@ -352,6 +352,7 @@ def test_run_until_in_chinese_with_its_provisional_warnings(jiangxi_path, tmp_pa
     assert result.exit_code == 0, result.output
     header = next(line for line in result.stdout.splitlines() if "2035" in line)
     assert "缴费人数" in result.stdout and header.split()[-1] == "2050"  # the actuarial balance stays 2011-2100
+    assert f"已写入 {out}: results.nc" in result.stdout and f"下一步：sim report {out}" in result.stdout
     assert int(read_results(out)["year"][-1]) == 2100
     warnings = result.stderr.strip().splitlines()
     assert len(warnings) == 1 and warnings[0].startswith("警告：resident_pension.initial.balance = 1,000,000,000 为暂定值（")

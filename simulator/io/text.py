@@ -90,6 +90,9 @@ WORDS: dict[str, dict[str, str]] = {
             "Chinese plots)"
         ),
         "compiling": "compiling the model (first run after install: once only) - {name}",
+        "wrote": "wrote {what}",
+        "next_report": "next: sim report {folder}   (an HTML report to open in a browser)",
+        "wrote_report": "wrote {path}  (open in a browser: {uri})",
         # plots
         "male": "Men",
         "female": "Women",
@@ -182,6 +185,9 @@ WORDS: dict[str, dict[str, str]] = {
         "provisional_scenario": "警告：情景 {scenario} 为暂定情景：{text}",
         "no_cjk_font": "警告：未安装中文字体，图表以英文绘制（可安装 Noto Sans CJK SC 以绘制中文图表）",
         "compiling": "正在编译模型（安装后首次运行，仅一次）- {name}",
+        "wrote": "已写入 {what}",
+        "next_report": "下一步：sim report {folder}   （生成可在浏览器中打开的 HTML 报告）",
+        "wrote_report": "已写入 {path}  （在浏览器中打开：{uri}）",
         "male": "男",
         "female": "女",
         "age": "年龄（100 = 100岁及以上）",
