@@ -8,12 +8,14 @@ from __future__ import annotations
 import numba
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.dims import QUANTILES
 from simulator.model.projection import project
 from simulator.scenario.uncertainty import settings
 from simulator.uncertainty import paths
-from simulator.uncertainty.run import run
+from simulator.uncertainty.run import _percentiles, run
 from tests.stochastic_support import ALL_OFF, OFF, default_run, jiangxi, with_uncertainty
 
 
@@ -141,3 +143,18 @@ def test_switching_one_process_off_leaves_the_others_numbers() -> None:
     assert (off.economy["inflation"] == 0).all() and not (on.economy["inflation"] == 0).all()
     np.testing.assert_array_equal(on.demography["tfr"], off.demography["tfr"])
     np.testing.assert_array_equal(on.economy["wage_growth"], off.economy["wage_growth"])
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60))
+def test_percentiles_of_sorted_draws_equal_numpy_quantile(seed: int, draws: int) -> None:
+    """The summary sorts the draws before ``np.quantile``: the same numbers bit for bit; in
+    ``depletion_year`` a never-depleted draw (NaN) ranks after every year, and a percentile that
+    reaches one is NaN."""
+    rng = np.random.default_rng(seed)
+    values = rng.normal(size=(draws, 3, 7))
+    assert np.array_equal(_percentiles("balance", values), np.quantile(values, QUANTILES, axis=0))
+    years = np.where(rng.uniform(size=(draws, 3)) < 0.3, np.nan, rng.integers(2030, 2100, (draws, 3)).astype(float))
+    with np.errstate(invalid="ignore"):
+        expected = np.quantile(np.where(np.isnan(years), np.inf, years), QUANTILES, axis=0)
+    expected = np.where(np.isinf(expected), np.nan, expected)
+    np.testing.assert_array_equal(_percentiles("depletion_year", years), expected)

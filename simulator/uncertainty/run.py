@@ -144,6 +144,17 @@ def run_attrs(u: Uncertainty, n_draws: int, seed: int, store: Store) -> dict[str
 EXTRA_ATTRS = ("scheme", "reference_year")
 
 
+def _percentiles(name: str, values: np.ndarray) -> np.ndarray:
+    """``np.quantile(values, QUANTILES, axis=0)``, of the values sorted first (the same numbers, about
+    twice as fast: the partition of sorted draws is quick); a never-depleted draw counts as after
+    every year in ``depletion_year`` (NaN there: no percentile reaches a depletion)."""
+    if name != "depletion_year":
+        return np.quantile(np.sort(values, axis=0), QUANTILES, axis=0)
+    with np.errstate(invalid="ignore"):  # inf - inf between two never-depleted draws
+        q = np.quantile(np.sort(np.where(np.isnan(values), np.inf, values), axis=0), QUANTILES, axis=0)
+    return np.where(np.isinf(q), np.nan, q)
+
+
 class Store:
     """Every draw's values, filled block by block. Scheme variables keep only the schemes that have them
     (seen in the first block; a later block with values where the first had none is an error)."""
@@ -225,16 +236,11 @@ class Store:
         return xr.Dataset({name: (dims, values, self._attrs(name)) for name, (dims, values) in variables.items()}, coords=coords)
 
     def summary(self) -> xr.Dataset:
-        """Percentiles over the draws of every variable, and the depletion measures."""
-        variables = {}
-        for name, values in self.values.items():
-            if name == "depletion_year":
-                with np.errstate(invalid="ignore"):  # inf - inf between two never-depleted draws
-                    q = np.quantile(np.where(np.isnan(values), np.inf, values), QUANTILES, axis=0)
-                q = np.where(np.isinf(q), np.nan, q)
-            else:
-                q = np.quantile(values, QUANTILES, axis=0)
-            variables[name] = ((QUANTILE, *self.dims[name]), self._padded(name, q, 1))
+        """Percentiles over the draws of every variable, and the depletion measures (the variables
+        two at a time: numpy's sort and partition release the GIL)."""
+        with ThreadPoolExecutor(WORKERS) as pool:
+            percentiles = dict(zip(self.values, pool.map(_percentiles, self.values, self.values.values())))
+        variables = {name: ((QUANTILE, *self.dims[name]), self._padded(name, q, 1)) for name, q in percentiles.items()}
         depleted = self.values["depletion_year"][:, :, None] <= self.years[None, None, :]  # NaN compares False
         prob = depleted.mean(axis=0)
         variables["prob_depletion"] = ((SCHEME, YEAR), self._padded("depletion_year", prob, 0))
