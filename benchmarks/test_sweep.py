@@ -4,8 +4,7 @@ each round (so no task is reused): the five regional baselines (scenarios/sweeps
 cluster and each worker's first import of the model.
 
 The sweep's speed target, five regions x 3 scenarios x 1,000 draws in at most 60 s on this 2-core
-machine, is ``test_sweep_target_regions_scenarios_draws``: it is skipped until the simulator has
-stochastic draws (``sim sweep`` refuses its draws block until then)."""
+machine, is ``test_sweep_target_regions_scenarios_draws``."""
 
 from __future__ import annotations
 
@@ -43,8 +42,4 @@ def test_sim_sweep_regions(benchmark, quick: bool, workers: int) -> None:
 
 def test_sweep_target_regions_scenarios_draws(benchmark, quick: bool) -> None:
     """Five regions x 3 scenarios x 1,000 draws (2 blocks of 500) on 2 workers: target <= 60 s."""
-    from simulator.sweep.task import stochastic_projection
-
-    if stochastic_projection() is None:
-        pytest.skip("stochastic draws are not available yet: the sweep's draw target waits for them")
     _sweep(benchmark, "sim_sweep_target_draws", TARGET, 2, 1 if quick else 3, tasks=30, draws=1000)

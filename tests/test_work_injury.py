@@ -140,3 +140,25 @@ def test_no_history_no_base_year_pensioners() -> None:
     empty = run({"work_injury.initial": {"balance": 0.0, "history_years": 0}})
     assert empty["long_term_pensioners"][0] == 0.0 and empty["survivor_pensioners"][0] == 0.0
     assert empty["long_term_pensioners"][1] > 0.0
+
+
+def test_a_year_without_anyone_below_retirement_age_gives_numbers_not_nan(jiangxi_path) -> None:
+    """Class: an extreme draw's population with nobody in urban employment below the retirement age
+    in its last year (seen in a 1,000-draw sweep of Liaoning in 2100) spread 0 / 0 over ages: the
+    residents' and work-injury funds were NaN. Nobody is spread now: the year's new pensioners and
+    the residents' participants are zero, every fund a number."""
+    import dataclasses
+
+    from simulator.model.context import build_context
+    from simulator.model.projection import run_schemes
+    from simulator.model.schemes import shares
+
+    np.testing.assert_array_equal(shares(np.array([[1.0, 3.0], [0.0, 0.0]]), (1,)), [[0.25, 0.75], [0.0, 0.0]])
+    jiangxi = simulator.load_scenario(jiangxi_path)
+    ctx = build_context(jiangxi)
+    employment = ctx.employment.copy()
+    employment[:, -1] = 0.0
+    ds = run_schemes([jiangxi], dataclasses.replace(ctx, employment=employment))
+    for scheme in ("resident_pension", "work_injury", "unemployment"):
+        assert np.isfinite(ds["balance"].sel(scheme=scheme).values).all(), scheme
+    assert (ds["contributors"].sel(scheme="work_injury").isel(year=-1).values == 0.0).all()

@@ -36,6 +36,7 @@ from simulator.model.fund import PATH, SUBSIDY_MODES, FundTerms
 from simulator.model.kernels import employee_layout as L
 from simulator.model.labels import scheme_dataset, with_base
 from simulator.model.retirement import min_contribution_years, month_index
+from simulator.model.schemes import shares
 from simulator.model.timeline import annual, path_from, rate_then_rule
 from simulator.scenario.schema import Scenario
 
@@ -172,7 +173,7 @@ def inputs(scenario: Scenario, ctx: Context) -> Inputs:
     pub = ep.public_institutions
     if pub is not None:
         contributing = in_force(pub.contributes_from, years)
-        shape = working / working.sum(axis=(2, 3), keepdims=True)
+        shape = shares(working, (2, 3))
         public = sector(
             scenario, ctx,
             series=common | {

@@ -39,7 +39,7 @@ from simulator.dims import AGES
 from simulator.model.context import Context
 from simulator.model.fund import PATH, FundTerms
 from simulator.model.labels import scheme_dataset, with_base
-from simulator.model.schemes import below_retirement, over_draws, require
+from simulator.model.schemes import below_retirement, over_draws, require, shares
 from simulator.model.timeline import annual
 from simulator.scenario.params import Uprating
 from simulator.scenario.schema import Scenario
@@ -104,7 +104,7 @@ def people(scenario: Scenario, employee: xr.Dataset, ctx: Context) -> tuple[np.n
     rp, pol = scenario.resident_pension, scenario.policy.resident_pension
     working, old = slice(pol.entry_age, pol.claim_age), slice(pol.claim_age, None)
     below = below_retirement(ctx)
-    shape = below[..., working] / below.sum(axis=(2, 3), keepdims=True)
+    shape = shares(below, (2, 3))[..., working]
     members = employee["contributors"].values[:, :, None, None] * shape
     eligible = np.maximum(ctx.population[..., working] - members, 0.0)
     participants = annual(rp.coverage, ctx.years)[None, :, None, None] * eligible
@@ -151,10 +151,10 @@ def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = 
     # contributions, subsidies into accounts, accounts
     index = uprating_index(rp.tier_uprating, ctx.wage_growth, ctx.inflation)
     tiers = np.array(list(rp.tier_shares))
-    shares = np.array(list(rp.tier_shares.values()))
-    shares = shares / shares.sum()
-    per_contributor = (shares * tiers).sum() * index
-    entry_subsidy = (shares * np.array([rp.tier_subsidies[t] for t in rp.tier_shares])).sum() * index
+    weights = np.array(list(rp.tier_shares.values()))
+    weights = weights / weights.sum()
+    per_contributor = (weights * tiers).sum() * index
+    entry_subsidy = (weights * np.array([rp.tier_subsidies[t] for t in rp.tier_shares])).sum() * index
     paid = density * (per_contributor + entry_subsidy)
     credit = annual(rp.crediting_rate, years)
     k = participant_accounts(paid, credit, E, C, scenario.base_year - rp.account_start + 1)

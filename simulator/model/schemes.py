@@ -39,6 +39,13 @@ def below_retirement(ctx: Context) -> np.ndarray:
     return ctx.below_retirement
 
 
+def shares(x: np.ndarray, axis: tuple[int, ...]) -> np.ndarray:
+    """``x / x.sum(axis)`` (keeping dims), 0 where the sum is 0: a year without anyone below the
+    retirement age (an extreme draw's population late in the century) spreads nobody, not NaN."""
+    total = x.sum(axis=axis, keepdims=True)
+    return np.divide(x, total, out=np.zeros(np.broadcast_shapes(x.shape, total.shape)), where=total != 0)
+
+
 def covered(ctx: Context, coverage: Dated) -> tuple[np.ndarray, np.ndarray]:
     """(employment below retirement age [D, Y, sex, age], insured [D, Y] = coverage x its total)."""
     below = below_retirement(ctx)

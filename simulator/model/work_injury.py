@@ -34,7 +34,7 @@ from simulator.model.context import Context
 from simulator.model.fund import PATH, FundTerms
 from simulator.model.kernels import work_injury as K
 from simulator.model.labels import scheme_dataset, with_base
-from simulator.model.schemes import covered, over_draws, require
+from simulator.model.schemes import covered, over_draws, require, shares
 from simulator.model.timeline import annual, rate_then_rule
 from simulator.scenario.schema import Scenario
 from simulator.scenario.work_injury import LONG_TERM_GRADES
@@ -73,7 +73,7 @@ def project(scenario: Scenario, ctx: Context, employee: xr.Dataset, impl: str = 
     lump_sums = injuries * (grade_share * months).sum() * wage_month
 
     # new long-term pensioners by layer, sex and age; payments per head
-    dist = below / below.sum(axis=(2, 3), keepdims=True)  # (D or 1, Y, 2, A)
+    dist = shares(below, (2, 3))  # (D or 1, Y, 2, A)
     spouse_share = annual(wi.spouse_share, years)
     total_rate = spouse_share * pol.spouse_rate + wi.other_dependants * pol.other_dependant_rate
     cap = np.minimum(1.0, np.divide(pol.survivor_cap, total_rate, out=np.ones_like(total_rate), where=total_rate > 0))
