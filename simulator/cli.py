@@ -325,6 +325,8 @@ def run(
         fail("sim run: --money sets the money of the plots, and this run draws none (drop --no-plots or --quiet, or add --plots)")
     if until is not None and quiet and not draw:
         fail("sim run: --until limits the headline table and the plots, and a quiet run without plots shows neither")
+    if lang is not Lang.auto and quiet and not draw:
+        fail("sim run: --lang sets the language of the headline table and the plots, and a quiet run without plots shows neither")
     text = resolve_lang(lang.value)
     written: list[str] = ["results.nc", f"summary.{summary_format.value}"]
     painter = _painter() if draw else None  # its workers import matplotlib while this process projects

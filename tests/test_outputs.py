@@ -360,7 +360,8 @@ def test_run_until_in_chinese_with_its_provisional_warnings(jiangxi_path, tmp_pa
     bad = runner.invoke(app, ["run", str(jiangxi_path), "-o", str(tmp_path / "bad"), "--until", "2101"])
     assert "--until 2101: expected a year after the base year" in one_line_error(bad)
     for args, words in ((["--money", "real", "--no-plots"], "--money sets the money of the plots"),
-                        (["--until", "2050", "-q"], "--until limits the headline table and the plots")):  # fmt: skip
+                        (["--until", "2050", "-q"], "--until limits the headline table and the plots"),
+                        (["--lang", "zh", "-q", "--no-plots"], "--lang sets the language of the headline table")):  # fmt: skip
         bad = runner.invoke(app, ["run", str(jiangxi_path), "-o", str(tmp_path / "bad"), *args])
         assert words in one_line_error(bad)  # an option without effect is refused
     assert not (tmp_path / "bad").exists()
