@@ -239,6 +239,18 @@ def test_other_sweep_refused_then_force_starts_over(scheduler: str, tmp_path: Pa
     assert not set(p.name for p in (out / "tasks").iterdir()) & set(before)
 
 
+def test_force_never_empties_a_folder_with_a_users_files(tmp_path: Path) -> None:
+    """Class: `sim sweep SPEC -o own --force` emptied a folder of the user's files (and `-o .` the
+    working folder). --force empties only a folder of sweep files; the sweep is refused before it runs."""
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "notes.md").write_text("mine", encoding="utf-8")
+    refused = sweep(str(_spec(tmp_path, "lingyuan")), "--workers", "1", "-o", str(own), "--force")
+    assert refused.exit_code == 2
+    assert refused.stderr.strip() == f"{own}: --force empties only a sweep's folder, and this one holds notes.md (move them, or choose another -o)"
+    assert (own / "notes.md").read_text(encoding="utf-8") == "mine" and sorted(p.name for p in own.iterdir()) == ["notes.md"]
+
+
 def test_unreachable_scheduler_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cluster_module, "CONNECT_TIMEOUT", "1s")
     out = tmp_path / "out"

@@ -7,8 +7,8 @@ The output folder (``-o DIR``) holds::
     sweep.nc       the combined Dataset (rewritten at the end of every run of the sweep)
     failed.csv     the tasks that failed in the last run, one row each (absent when none did)
 
-A folder that holds something else, or another sweep, is refused unless ``force`` (which
-empties it first). Running the same sweep into its folder again reuses every task file whose
+A folder that holds another sweep is refused unless ``force`` (which empties it first); a folder
+that holds anything else is always refused, so that ``--force`` never deletes a user's files. Running the same sweep into its folder again reuses every task file whose
 key (inputs and simulator version) still matches and runs only the rest.
 """
 
@@ -129,6 +129,11 @@ def _one_line(exc: BaseException | None) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _sweep_entry(name: str) -> bool:
+    """A name a sweep writes in its folder, or a temporary file of one (left by a killed run)."""
+    return name in (SWEEP_FILE, MANIFEST, TASKS, FAILED) or name.startswith((".sweep.", ".failed."))
+
+
 class SweepFolder:
     """The output folder of one sweep (see the module docstring)."""
 
@@ -142,9 +147,13 @@ class SweepFolder:
             raise OutputExists(f"{path} exists and is not a folder")
         if not path.is_dir() or not any(path.iterdir()) or self._mine():
             return
+        foreign = sorted(p.name for p in path.iterdir() if not _sweep_entry(p.name))
         if not force:
             what = "another sweep" if (path / MANIFEST).is_file() else "files of no sweep"
             raise OutputExists(f"{path} holds {what} (use --force to empty it and start over, or another -o)")
+        if foreign or path.resolve() == Path.cwd().resolve():
+            held = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "") if foreign else "the working folder"
+            raise OutputExists(f"{path}: --force empties only a sweep's folder, and this one holds {held} (move them, or choose another -o)")
         shutil.rmtree(path)
 
     def _mine(self) -> bool:
