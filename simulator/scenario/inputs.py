@@ -26,11 +26,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from simulator.scenario.params import META_KEYS
 from simulator.scenario.schema import Scenario
 
 STATUSES = ("source", "fitted", "assumption", "provisional")
 SKIP = {"name", "description", "region", "base_year", "horizon", "calibration", "extends"}
-META = {"values", "uprating", "interpolation", "unit", "source", "note"}
 UPRATING = {"wage", "prices", "fixed"}
 DEFAULT = "not set in the scenario: the schema's default (docs/scenario.md)"
 SHARED = ("economy", "labour", "demography", "policy.retirement")  # blocks every scheme reads
@@ -115,7 +115,7 @@ def moves_headline(key: str, schemes: Sequence[str]) -> bool:
 
 def _walk(path: KeyPath, value: Any, found: list, inherited: str) -> None:
     """Collect (path, value, own source text) of every input under ``path``."""
-    if isinstance(value, dict) and "values" in value and set(value) <= META:
+    if isinstance(value, dict) and "values" in value and set(value) <= META_KEYS:
         found.append((path, value, _join(value.get("source"), value.get("note"))))
         return
     if isinstance(value, dict) and value and all(not isinstance(v, (dict, list)) for v in value.values()) and (
@@ -126,7 +126,7 @@ def _walk(path: KeyPath, value: Any, found: list, inherited: str) -> None:
     if isinstance(value, dict):
         notes = {k.removesuffix("_source"): v for k, v in value.items() if k.endswith("_source") and isinstance(v, str)}
         for key, child in value.items():
-            if key in META or key.endswith("_source") or child is None:
+            if key in META_KEYS or key.endswith("_source") or child is None:
                 continue
             size = len(found)
             _walk((*path, key), child, found, "")
@@ -148,7 +148,7 @@ def _join(*parts: str | None) -> str:
 
 def _value_text(value: Any) -> str:
     """A value for reading: numbers as written, a dated parameter as 'date: value; ...' with its rule."""
-    if isinstance(value, dict) and "values" in value and set(value) <= META:
+    if isinstance(value, dict) and "values" in value and set(value) <= META_KEYS:
         dated = "; ".join(f"{str(d)[:10].removesuffix('-01-01')}: {_number(v)}" for d, v in value["values"])
         extra = [value["interpolation"]] if value.get("interpolation") == "linear" else []
         if value.get("uprating"):
