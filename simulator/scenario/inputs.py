@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -172,18 +171,17 @@ def _number(value: Any) -> str:
 # ---------------------------------------------------------------- the files' comments
 
 
-@cache
-def _lines(file: Path) -> tuple[str, ...]:
+def _read_lines(file: Path) -> tuple[str, ...]:
     try:
         return tuple(Path(file).read_text(encoding="utf-8").splitlines())
     except OSError:
         return ()
 
 
-def _find(file: Path, path: KeyPath) -> int:
-    """The line of ``path`` written in block style in ``file`` (0 if it is not there): each key among the
-    children of the one before it (the lines below it at the indentation of its first child)."""
-    lines, start, parent = _lines(file), 0, -1
+def _find(lines: tuple[str, ...], path: KeyPath) -> int:
+    """The line of ``path`` written in block style in a file's ``lines`` (0 if it is not there): each key
+    among the children of the one before it (the lines below it at the indentation of its first child)."""
+    start, parent = 0, -1
     for key in path:
         child, found = None, 0
         for i, text in _content(lines, start):
@@ -235,6 +233,12 @@ class _Texts:
         for key, (file, _) in self.origins.items():
             for n in range(1, len(key) + 1):
                 self.files_under.setdefault(key[:n], set()).add(Path(file))
+        self.texts: dict[Path, tuple[str, ...]] = {}  # each file read once per call, as it is now
+
+    def lines(self, file: Path) -> tuple[str, ...]:
+        if file not in self.texts:
+            self.texts[file] = _read_lines(file)
+        return self.texts[file]
 
     def where(self, path: KeyPath) -> tuple[Path | str, int]:
         """The file and line of ``path``'s key (for a key only a fitted file set, the line of its first
@@ -243,7 +247,7 @@ class _Texts:
             return self.origins[path]
         for n in range(len(path), 0, -1):  # the scenario file holds it too, a fitted file gave its value
             for file in sorted(self.files_under.get(path[:n], ())):
-                line = _find(file, path)
+                line = _find(self.lines(file), path)
                 if line:
                     return file, line
         return "", 0
@@ -255,7 +259,8 @@ class _Texts:
         file, line = self.where(path)
         if not file or path not in self.files_under:
             return ""
-        file, lines = Path(file), _lines(Path(file))
+        file = Path(file)
+        lines = self.lines(file)
         indent = _indent(lines[line - 1])
         end = self._end(lines, line)
         own = _join(*(_inline(lines[i]) for i in range(line - 1, end) if not _is_comment(lines[i])))
