@@ -132,3 +132,23 @@ def test_a_provisional_input_of_jiangxi_moves_its_headline_figures() -> None:
     moved = [n for n in shown if not np.allclose(ds[n].sel(scheme="resident_pension", year=years).isel(draw=0),
                                                   ds[n].sel(scheme="resident_pension", year=years).isel(draw=1), equal_nan=True)]  # fmt: skip
     assert "balance" in moved
+
+
+def test_sources_are_read_from_the_file_as_it_is_now(tmp_path) -> None:
+    """A scenario file edited between two loads in one process (a notebook): the second listing reads the
+    comments of the edited file, not of the text read the first time. 40 comment lines put on top move
+    every key 40 lines down; the sources stay those of a fresh read."""
+    path = tmp_path / "jiangxi.yaml"
+    text = (SCENARIOS / "jiangxi.yaml").read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    (tmp_path / "jiangxi.fitted.yaml").write_text((SCENARIOS / "jiangxi.fitted.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+
+    def listing() -> dict[str, tuple[str, str, int]]:
+        scenario, origins, fitted = load_with_origins(path)
+        return {i.key: (i.status, i.source, i.line) for i in scenario_inputs(scenario, origins, fitted)}
+
+    before = listing()
+    path.write_text("# a note\n" * 40 + text, encoding="utf-8")
+    after = listing()
+    assert {k: (s, src) for k, (s, src, _) in after.items()} == {k: (s, src) for k, (s, src, _) in before.items()}
+    assert after["economy.fund_return"][2] == before["economy.fund_return"][2] + 40

@@ -22,15 +22,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
+from simulator.scenario.params import META_KEYS
 from simulator.scenario.schema import Scenario
 
 STATUSES = ("source", "fitted", "assumption", "provisional")
 SKIP = {"name", "description", "region", "base_year", "horizon", "calibration", "extends"}
-META = {"values", "uprating", "interpolation", "unit", "source", "note"}
 UPRATING = {"wage", "prices", "fixed"}
 DEFAULT = "not set in the scenario: the schema's default (docs/scenario.md)"
 SHARED = ("economy", "labour", "demography", "policy.retirement")  # blocks every scheme reads
@@ -115,7 +114,7 @@ def moves_headline(key: str, schemes: Sequence[str]) -> bool:
 
 def _walk(path: KeyPath, value: Any, found: list, inherited: str) -> None:
     """Collect (path, value, own source text) of every input under ``path``."""
-    if isinstance(value, dict) and "values" in value and set(value) <= META:
+    if isinstance(value, dict) and "values" in value and set(value) <= META_KEYS:
         found.append((path, value, _join(value.get("source"), value.get("note"))))
         return
     if isinstance(value, dict) and value and all(not isinstance(v, (dict, list)) for v in value.values()) and (
@@ -126,7 +125,7 @@ def _walk(path: KeyPath, value: Any, found: list, inherited: str) -> None:
     if isinstance(value, dict):
         notes = {k.removesuffix("_source"): v for k, v in value.items() if k.endswith("_source") and isinstance(v, str)}
         for key, child in value.items():
-            if key in META or key.endswith("_source") or child is None:
+            if key in META_KEYS or key.endswith("_source") or child is None:
                 continue
             size = len(found)
             _walk((*path, key), child, found, "")
@@ -148,7 +147,7 @@ def _join(*parts: str | None) -> str:
 
 def _value_text(value: Any) -> str:
     """A value for reading: numbers as written, a dated parameter as 'date: value; ...' with its rule."""
-    if isinstance(value, dict) and "values" in value and set(value) <= META:
+    if isinstance(value, dict) and "values" in value and set(value) <= META_KEYS:
         dated = "; ".join(f"{str(d)[:10].removesuffix('-01-01')}: {_number(v)}" for d, v in value["values"])
         extra = [value["interpolation"]] if value.get("interpolation") == "linear" else []
         if value.get("uprating"):
@@ -172,18 +171,17 @@ def _number(value: Any) -> str:
 # ---------------------------------------------------------------- the files' comments
 
 
-@cache
-def _lines(file: Path) -> tuple[str, ...]:
+def _read_lines(file: Path) -> tuple[str, ...]:
     try:
         return tuple(Path(file).read_text(encoding="utf-8").splitlines())
     except OSError:
         return ()
 
 
-def _find(file: Path, path: KeyPath) -> int:
-    """The line of ``path`` written in block style in ``file`` (0 if it is not there): each key among the
-    children of the one before it (the lines below it at the indentation of its first child)."""
-    lines, start, parent = _lines(file), 0, -1
+def _find(lines: tuple[str, ...], path: KeyPath) -> int:
+    """The line of ``path`` written in block style in a file's ``lines`` (0 if it is not there): each key
+    among the children of the one before it (the lines below it at the indentation of its first child)."""
+    start, parent = 0, -1
     for key in path:
         child, found = None, 0
         for i, text in _content(lines, start):
@@ -235,6 +233,12 @@ class _Texts:
         for key, (file, _) in self.origins.items():
             for n in range(1, len(key) + 1):
                 self.files_under.setdefault(key[:n], set()).add(Path(file))
+        self.texts: dict[Path, tuple[str, ...]] = {}  # each file read once per call, as it is now
+
+    def lines(self, file: Path) -> tuple[str, ...]:
+        if file not in self.texts:
+            self.texts[file] = _read_lines(file)
+        return self.texts[file]
 
     def where(self, path: KeyPath) -> tuple[Path | str, int]:
         """The file and line of ``path``'s key (for a key only a fitted file set, the line of its first
@@ -243,7 +247,7 @@ class _Texts:
             return self.origins[path]
         for n in range(len(path), 0, -1):  # the scenario file holds it too, a fitted file gave its value
             for file in sorted(self.files_under.get(path[:n], ())):
-                line = _find(file, path)
+                line = _find(self.lines(file), path)
                 if line:
                     return file, line
         return "", 0
@@ -255,7 +259,8 @@ class _Texts:
         file, line = self.where(path)
         if not file or path not in self.files_under:
             return ""
-        file, lines = Path(file), _lines(Path(file))
+        file = Path(file)
+        lines = self.lines(file)
         indent = _indent(lines[line - 1])
         end = self._end(lines, line)
         own = _join(*(_inline(lines[i]) for i in range(line - 1, end) if not _is_comment(lines[i])))

@@ -6,18 +6,21 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import math
 import os
 import typing
+import warnings
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from simulator.errors import ScenarioError, StaleFitWarning, display_path, echo
+from simulator.errors import ScenarioError, StaleFitWarning, display_path, echo, shorten
 from simulator.scenario.checks import check_runnable
 from simulator.scenario.extends import DATA_DIR, Fit, Origins, locate, resolve_extends
 from simulator.scenario.params import META_KEYS, Dated, MergeWhole, Strict, parse_date
 from simulator.scenario.schema import Retirement, Scenario
+from simulator.scenario.yamlio import read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -53,8 +56,6 @@ def load_with_origins(path: str | os.PathLike[str], fitted: bool = True) -> tupl
 
 def _check_fit(fit: Fit) -> None:
     """Warn when ``fit`` was made for another version of its scenario."""
-    import warnings
-
     try:
         now = scenario_hash(Scenario.model_validate(fit.unfitted))
     except ValidationError:  # only valid with its fitted values: the fit cannot be checked, nor refitted
@@ -254,11 +255,6 @@ def fitted_summary(files: typing.Sequence[Path]) -> str:
     Only ``values`` of a fitted file enters the run; its ``fit`` section is a record of the
     targets met. A ``fit`` section that cannot be read (edited by hand, cut short) therefore does
     not stop the run: the line says so instead of giving the largest error."""
-    import math
-
-    from simulator.errors import ScenarioError, shorten
-    from simulator.scenario.yamlio import read_yaml
-
     if not files:
         return "none"
     parts = []

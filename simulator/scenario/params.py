@@ -224,7 +224,9 @@ def _number(key: Any, value: Any) -> float:
     if not math.isfinite(number):
         raise PydanticCustomError("dated", "value {value} at {key} is not a finite number (expected a number)", ctx)
     if number and abs(number) < MIN_MAGNITUDE:
-        raise PydanticCustomError("dated", "value {value} at {key} is smaller than 1e-12 but not 0 (expected 0 or a larger number)", ctx)
+        raise PydanticCustomError(
+            "dated", f"value {{value}} at {{key}} is smaller than {MIN_MAGNITUDE:g} but not 0 (expected 0 or a larger number)", ctx
+        )
     return number
 
 
