@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from simulator.io.tables import Grid, fmt_number, fmt_range, is_stochastic, scheme_values, start_section
+from simulator.io.tables import Grid, central, fmt_number, fmt_range, is_stochastic, scheme_values, start_section
 from simulator.io.text import words
 from simulator.variables import variable
 
@@ -69,11 +69,7 @@ def _values(ds: xr.Dataset, name: str, scheme: str | None, quantile: float = 0.5
         if scheme_values(ds, name, scheme) is None:
             return None
         values = ds[name].sel(scheme=scheme)
-    return values.sel(quantile=quantile, drop=True) if "quantile" in values.dims else central_of(values)
-
-
-def central_of(values: xr.DataArray) -> xr.DataArray:
-    return values.median("draw") if "draw" in values.dims else values
+    return values.sel(quantile=quantile, drop=True) if "quantile" in values.dims else central(values)
 
 
 def _cells(values: xr.DataArray, at, divisor: float, span: str = "") -> list[tuple[str, float]]:
