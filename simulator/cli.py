@@ -445,8 +445,9 @@ def _fail_at_key(path: Path, exc: Exception) -> None:
     fail(str(ScenarioError(file, line, key, rest)))
 
 
-def _stochastic(loaded, path: Path, fitted, origins, draws: int, seed: int, keep_draws: bool, bar):
-    """The stochastic run of ``sim run --draws`` (a bad uncertainty setting: one line, exit 2)."""
+def _stochastic(loaded, path: Path, fitted, origins, draws: int, seed: int, keep_draws: bool = False, bar=None):
+    """The stochastic run of a loaded scenario (``sim run --draws``, ``sim compare --draws``; the draws
+    counted on ``bar`` when given); a bad uncertainty setting is one line, exit 2."""
     from simulator.uncertainty.run import run as run_draws
 
     done = [0]
@@ -456,10 +457,13 @@ def _stochastic(loaded, path: Path, fitted, origins, draws: int, seed: int, keep
         done[0] = k
 
     try:
-        results = run_draws(loaded, draws, seed, keep_draws, source=path, fitted=fitted, progress=advance, origins=origins)
+        results = run_draws(
+            loaded, draws, seed, keep_draws, source=path, fitted=fitted, progress=None if bar is None else advance, origins=origins
+        )
     except ValueError as exc:
         _fail_at_key(path, exc)
-    bar.advance("writing results", 0)
+    if bar is not None:
+        bar.advance("writing results", 0)
     return results
 
 
@@ -679,10 +683,7 @@ def compare(
             elif draws is None:
                 datasets[label] = _project(source[0], source[1], path, source[2])
             else:
-                try:
-                    datasets[label] = simulator.run(path, draws=draws, seed=seed)
-                except ValueError as exc:
-                    _fail_at_key(path, exc)
+                datasets[label] = _stochastic(source[0], path, source[2], source[1], draws, seed)
         datasets = {label: _until(ds, until) for label, ds in datasets.items()}
         table = compare_table(datasets)
         scoring = _scoring(inputs) if all(isinstance(s, tuple) for s in sources) and len(inputs) == 2 else None
