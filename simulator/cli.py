@@ -963,8 +963,7 @@ def calc_pension(
 
 def _pension_profiles(province, scenario, outdir, force, lang, as_json) -> None:
     from simulator.errors import ScenarioError
-    from simulator.io.profiles import profile_table, write_profiles
-    from simulator.io.writers import OutputError
+    from simulator.io.profiles import FILES, profile_table, profiles_fill
     from simulator.model.award import CalcError
     from simulator.model.profiles import cohort_profiles
     from simulator.scenario.province_rules import UnknownProvince, load_account_rules, load_province_rules
@@ -977,26 +976,22 @@ def _pension_profiles(province, scenario, outdir, force, lang, as_json) -> None:
     if pid is None:
         fail(f"{scenario}: region {region.id} is not a province: give --province for the rules")
     outdir = outdir or Path("results") / f"{loaded.name}-pension-profiles"
-    if not as_json and outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
-    try:
-        rows, notes = cohort_profiles(loaded, load_province_rules(pid), load_account_rules())
-    except (CalcError, ScenarioError, UnknownProvince) as exc:
-        fail(str(exc))
-    table = profile_table(rows)
-    if as_json:
-        typer.echo(
-            json.dumps({"scenario": loaded.name, "province": pid, "rows": rows, "notes": notes}, ensure_ascii=False)
-        )
-        return
-    try:
-        written = write_profiles(table, notes, outdir, force, lang.value, f"{loaded.name} ({pid} rules)")
-    except OutputError as exc:
-        fail(str(exc))
+    with contextlib.nullcontext() if as_json else _claimed(outdir, force, "sim calc pension") as folder:
+        try:
+            rows, notes = cohort_profiles(loaded, load_province_rules(pid), load_account_rules())
+        except (CalcError, ScenarioError, UnknownProvince) as exc:
+            fail(str(exc))
+        table = profile_table(rows)
+        if as_json:
+            typer.echo(
+                json.dumps({"scenario": loaded.name, "province": pid, "rows": rows, "notes": notes}, ensure_ascii=False)
+            )
+            return
+        folder.write(profiles_fill(table, notes, lang.value, f"{loaded.name} ({pid} rules)"))
     from simulator.io.profiles import print_profiles
 
     print_profiles(table, notes, f"{loaded.name}: first pension by birth cohort ({pid} rules)")
-    typer.echo(f"wrote {outdir}: {', '.join(written)}")
+    typer.echo(f"wrote {outdir}: {', '.join(FILES)}")
 
 
 def _years_months(months: int) -> str:
