@@ -445,8 +445,9 @@ def _fail_at_key(path: Path, exc: Exception) -> None:
     fail(str(ScenarioError(file, line, key, rest)))
 
 
-def _stochastic(loaded, path: Path, fitted, origins, draws: int, seed: int, keep_draws: bool, bar):
-    """The stochastic run of ``sim run --draws`` (a bad uncertainty setting: one line, exit 2)."""
+def _stochastic(loaded, path: Path, fitted, origins, draws: int, seed: int, keep_draws: bool = False, bar=None):
+    """The stochastic run of a loaded scenario (``sim run --draws``, ``sim compare --draws``; the draws
+    counted on ``bar`` when given); a bad uncertainty setting is one line, exit 2."""
     from simulator.uncertainty.run import run as run_draws
 
     done = [0]
@@ -456,10 +457,13 @@ def _stochastic(loaded, path: Path, fitted, origins, draws: int, seed: int, keep
         done[0] = k
 
     try:
-        results = run_draws(loaded, draws, seed, keep_draws, source=path, fitted=fitted, progress=advance, origins=origins)
+        results = run_draws(
+            loaded, draws, seed, keep_draws, source=path, fitted=fitted, progress=None if bar is None else advance, origins=origins
+        )
     except ValueError as exc:
         _fail_at_key(path, exc)
-    bar.advance("writing results", 0)
+    if bar is not None:
+        bar.advance("writing results", 0)
     return results
 
 
@@ -679,10 +683,7 @@ def compare(
             elif draws is None:
                 datasets[label] = _project(source[0], source[1], path, source[2])
             else:
-                try:
-                    datasets[label] = simulator.run(path, draws=draws, seed=seed)
-                except ValueError as exc:
-                    _fail_at_key(path, exc)
+                datasets[label] = _stochastic(source[0], path, source[2], source[1], draws, seed)
         datasets = {label: _until(ds, until) for label, ds in datasets.items()}
         table = compare_table(datasets)
         scoring = _scoring(inputs) if all(isinstance(s, tuple) for s in sources) and len(inputs) == 2 else None
@@ -962,8 +963,7 @@ def calc_pension(
 
 def _pension_profiles(province, scenario, outdir, force, lang, as_json) -> None:
     from simulator.errors import ScenarioError
-    from simulator.io.profiles import profile_table, write_profiles
-    from simulator.io.writers import OutputError
+    from simulator.io.profiles import FILES, profile_table, profiles_fill
     from simulator.model.award import CalcError
     from simulator.model.profiles import cohort_profiles
     from simulator.scenario.province_rules import UnknownProvince, load_account_rules, load_province_rules
@@ -976,26 +976,22 @@ def _pension_profiles(province, scenario, outdir, force, lang, as_json) -> None:
     if pid is None:
         fail(f"{scenario}: region {region.id} is not a province: give --province for the rules")
     outdir = outdir or Path("results") / f"{loaded.name}-pension-profiles"
-    if not as_json and outdir.is_dir() and any(outdir.iterdir()) and not force:
-        fail(f"{outdir}: output folder is not empty (use --force to replace it)")
-    try:
-        rows, notes = cohort_profiles(loaded, load_province_rules(pid), load_account_rules())
-    except (CalcError, ScenarioError, UnknownProvince) as exc:
-        fail(str(exc))
-    table = profile_table(rows)
-    if as_json:
-        typer.echo(
-            json.dumps({"scenario": loaded.name, "province": pid, "rows": rows, "notes": notes}, ensure_ascii=False)
-        )
-        return
-    try:
-        written = write_profiles(table, notes, outdir, force, lang.value, f"{loaded.name} ({pid} rules)")
-    except OutputError as exc:
-        fail(str(exc))
+    with contextlib.nullcontext() if as_json else _claimed(outdir, force, "sim calc pension") as folder:
+        try:
+            rows, notes = cohort_profiles(loaded, load_province_rules(pid), load_account_rules())
+        except (CalcError, ScenarioError, UnknownProvince) as exc:
+            fail(str(exc))
+        table = profile_table(rows)
+        if as_json:
+            typer.echo(
+                json.dumps({"scenario": loaded.name, "province": pid, "rows": rows, "notes": notes}, ensure_ascii=False)
+            )
+            return
+        folder.write(profiles_fill(table, notes, lang.value, f"{loaded.name} ({pid} rules)"))
     from simulator.io.profiles import print_profiles
 
     print_profiles(table, notes, f"{loaded.name}: first pension by birth cohort ({pid} rules)")
-    typer.echo(f"wrote {outdir}: {', '.join(written)}")
+    typer.echo(f"wrote {outdir}: {', '.join(FILES)}")
 
 
 def _years_months(months: int) -> str:

@@ -3,7 +3,8 @@ trajectories overlaid (``compare_fund_gap.png``) — e.g. what the retirement re
 
     datasets = {"jiangxi": ds_a, "jiangxi_pre_reform": ds_b}
     table = compare_table(datasets)     # one row per scheme x indicator x year, one column per scenario
-    write_compare(datasets, Path("results/compare"), force=False, lang="auto")
+    with OutputFolder(Path("results/compare"), written_by="sim compare") as folder:   # simulator.io.outdir
+        folder.write(compare_fill(datasets, "auto", table))   # compare.csv and compare_fund_gap.png
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from simulator.io.tables import Grid, fmt_number, fmt_range, is_stochastic, scheme_values, start_section
+from simulator.io.tables import Grid, central, fmt_number, fmt_range, is_stochastic, scheme_values, start_section
 from simulator.io.text import words
 from simulator.variables import variable
 
@@ -69,11 +70,7 @@ def _values(ds: xr.Dataset, name: str, scheme: str | None, quantile: float = 0.5
         if scheme_values(ds, name, scheme) is None:
             return None
         values = ds[name].sel(scheme=scheme)
-    return values.sel(quantile=quantile, drop=True) if "quantile" in values.dims else central_of(values)
-
-
-def central_of(values: xr.DataArray) -> xr.DataArray:
-    return values.median("draw") if "draw" in values.dims else values
+    return values.sel(quantile=quantile, drop=True) if "quantile" in values.dims else central(values)
 
 
 def _cells(values: xr.DataArray, at, divisor: float, span: str = "") -> list[tuple[str, float]]:
@@ -191,22 +188,6 @@ def compare_fill(
             scoring.to_csv(folder / SCORING_FILE, index=False)
 
     return fill
-
-
-def write_compare(
-    datasets: Mapping[str, xr.Dataset],
-    outdir: Path,
-    force: bool = False,
-    lang: str = "auto",
-    table: pd.DataFrame | None = None,
-    scoring: pd.DataFrame | None = None,
-    money: str = "share",
-) -> Path:
-    """``outdir/compare.csv``, ``outdir/compare_fund_gap.png`` and ``outdir/scoring.csv`` when a
-    reform's provisions were scored, written atomically."""
-    from simulator.io.writers import write_atomic_dir
-
-    return write_atomic_dir(outdir, force, compare_fill(datasets, lang, table, scoring, money), "sim compare")
 
 
 def scoring_grid(table: pd.DataFrame, lang: str = "en") -> Grid:

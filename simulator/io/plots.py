@@ -7,7 +7,7 @@ the price index's reference year; persons in 万人 (10,000 persons); the region
 real views). Words come from :mod:`simulator.io.text`; a Chinese plot needs a CJK font, without one
 the plots are drawn in English (:func:`plot_lang`).
 
-    write_plots(ds, folder, lang="auto")            # the main plots of `sim run`
+    available_kinds(ds)                             # the plots `sim run` draws for these results
     draw("fund_gap", ds, "fund_gap.png", lang="zh", money="nominal")  # one plot (`sim plot`)
     fund_gap({"reform": a, "pre-reform": b}, "compare.png")  # overlay of scenarios
 """
@@ -585,13 +585,6 @@ def available_kinds(ds: xr.Dataset) -> list[str]:
         "fan_dependency": "quantile" in ds.dims and "dependency_ratio" in ds,
     }
     return [k for k in KINDS if has[k]]
-
-
-def write_plots(ds: xr.Dataset, folder: Path, lang: str = "auto", money: str = "share") -> list[Path]:
-    """The main plots as ``folder/KIND.png`` for each kind the results have data for."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    return [Path(draw(kind, ds, folder / f"{kind}.png", lang, money=money)) for kind in available_kinds(ds)]
 
 
 def png_bytes(kind: str, ds: xr.Dataset, lang: str = "auto", money: str = "share") -> bytes:

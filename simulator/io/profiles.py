@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
-from simulator.io.writers import write_atomic_dir
-
 TABLE_FILE = "profiles.csv"
 PLOT_FILE = "replacement_rates.png"
 NOTES_FILE = "notes.txt"
+FILES = [TABLE_FILE, NOTES_FILE, PLOT_FILE]
 COLUMNS = [
     "cohort",
     "group",
@@ -35,18 +35,16 @@ def profile_table(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def write_profiles(
-    table: pd.DataFrame, notes: list[str], outdir: Path, force: bool, lang: str, title: str
-) -> list[str]:
-    """profiles.csv, notes.txt and the plot, written into ``outdir`` atomically."""
+def profiles_fill(table: pd.DataFrame, notes: list[str], lang: str, title: str) -> Callable[[Path], None]:
+    """The function that writes profiles.csv, notes.txt and the plot (:data:`FILES`) into an output
+    folder (for :meth:`simulator.io.outdir.OutputFolder.write`)."""
 
-    def fill(tmp: Path) -> None:
-        table.round(4).to_csv(tmp / TABLE_FILE, index=False)
-        (tmp / NOTES_FILE).write_text("\n".join(notes) + "\n", encoding="utf-8")
-        plot_replacement_rates(table, tmp / PLOT_FILE, lang, title)
+    def fill(folder: Path) -> None:
+        table.round(4).to_csv(folder / TABLE_FILE, index=False)
+        (folder / NOTES_FILE).write_text("\n".join(notes) + "\n", encoding="utf-8")
+        plot_replacement_rates(table, folder / PLOT_FILE, lang, title)
 
-    write_atomic_dir(outdir, force, fill, "sim calc pension")
-    return [TABLE_FILE, NOTES_FILE, PLOT_FILE]
+    return fill
 
 
 def plot_replacement_rates(table: pd.DataFrame, path: Path, lang: str, title: str) -> Path:
