@@ -62,8 +62,8 @@ def run_backtest(path: str | Path, fit_until: int, progress: Callable[[int], Non
     statistics, ``seeds/``) that a model variable measures."""
     from simulator.calibrate.fit import calibrate
     from simulator.calibrate.store import calibration_table, parameter_table
-    from simulator.io.seeds import expression_terms
-    from simulator.io.seeds import figures_in
+    from simulator.calibrate.targets import TargetValue
+    from simulator.io.seeds import expression_terms, figures_in
     from simulator.model.projection import project
 
     fit = calibrate(path, progress=progress, fit_until=fit_until)
@@ -72,10 +72,10 @@ def run_backtest(path: str | Path, fit_until: int, progress: Callable[[int], Non
     later = later[later["year"] > fit_until]
     rows = []
     for r in later.itertuples(index=False):
-        terms = [sign * float(ds[var].sel(scheme=s, year=y)) for sign, s, var, y in expression_terms(r.scheme, r.variable, r.year)]
-        model = sum(terms)
+        terms = expression_terms(r.scheme, r.variable, r.year)
+        figure = TargetValue(r.scheme, r.variable, r.year, r.value, 1.0, r.source, terms)
         bound = f"{r.bound} bound: " if r.bound in ("lower", "upper") else ""
-        rel = (model - r.value) / (abs(r.value) or abs(terms[0]) or 1.0)  # a bound of zero: relative to the first term
+        model, rel = figure.model(ds), figure.relative_error(ds)  # rel: a bound of zero relative to the first term
         rows.append((fit.scenario.region.id, r.scheme, r.variable, r.year, r.value, model, rel, bound + r.source))
     table = pd.DataFrame(rows, columns=BACKTEST_COLUMNS).drop_duplicates(["scheme", "variable", "year", "actual"])
     table = table.sort_values(["scheme", "variable", "year"], kind="stable")

@@ -34,7 +34,7 @@ import xarray as xr
 
 from simulator.dims import DRAW, SCHEME, YEAR
 from simulator.model.labels import with_base
-from simulator.variables import attrs
+from simulator.variables import EP, attrs
 
 SUBSIDY_MODES = ("path", "cover_deficit", "keep_nonnegative")
 PATH, COVER_DEFICIT, KEEP_NONNEGATIVE = range(3)
@@ -137,7 +137,6 @@ def period_actuarial_balance(ds: xr.Dataset, rate: np.ndarray, first: int, lengt
     return value.assign_attrs(attrs("actuarial_balance"))
 
 
-EMPLOYEE_PENSION = "employee_pension"
 SHARES = ("balance", "current_balance", "subsidy")  # shown as shares of the wage bill: NAME_to_wage_bill
 
 
@@ -146,8 +145,8 @@ def wage_shares(ds: xr.Dataset) -> dict[str, xr.DataArray]:
     year)). A scheme without a wage base of its own (the residents pension) is measured against the
     employee pension's wage bill, the region's covered payroll."""
     bill = ds["wage_bill"]
-    if EMPLOYEE_PENSION in ds[SCHEME].values:
-        bill = bill.where(bill.notnull().any(YEAR), bill.sel({SCHEME: EMPLOYEE_PENSION}))
+    if EP in ds[SCHEME].values:
+        bill = bill.where(bill.notnull().any(YEAR), bill.sel({SCHEME: EP}))
     bill = bill.where(bill > 0)
     schemes = tuple(map(str, ds[SCHEME].values))
     return {f"{name}_to_wage_bill": (ds[name] / bill).assign_attrs(attrs(f"{name}_to_wage_bill", schemes)) for name in SHARES}

@@ -138,14 +138,14 @@ def make_duration_table(scenario: Scenario, years: np.ndarray) -> DurationTable:
     return DurationTable(far.astype(float), full, sex, age, rows)
 
 
-def duration_mix(scenario: Scenario, years: np.ndarray, insured: np.ndarray, table: DurationTable | None = None) -> np.ndarray:
+def duration_mix(scenario: Scenario, years: np.ndarray, insured: np.ndarray) -> np.ndarray:
     """mix[..., y, r]: share of year y's claimants with a potential duration of r + 1 months, from the
     insured by sex and age ``insured[..., y, s, a]``, claims in proportion to them::
 
         mix[y, r] = sum_(s, a) N[y, s, a] C[y, s, a, r] / sum_(s, a, r) (...)
 
     with C the :func:`duration_table` (the rows far from retirement, all equal, added up once)."""
-    table = table or duration_table(scenario, years)
+    table = duration_table(scenario, years)
     mix = (insured * table.far).sum(axis=(-2, -1))[..., None] * table.full
     near = insured[..., np.arange(len(years))[:, None], table.sex, table.age]  # [..., Y, M]
     mix += np.einsum("...ym,ymr->...yr", near, table.rows)

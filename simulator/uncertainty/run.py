@@ -52,7 +52,6 @@ BLOCK_BYTES = 200 * 2**20  # working memory of one block of draws (blocks of 100
 BYTES_PER_DRAW = 1_200_000  # measured working set of one draw of four schemes to 2100 (docs/uncertainty.md)
 AGE_DETAIL_DRAWS = 500
 WORKERS = 2  # blocks projected at once (threads; numpy and the kernels release the GIL), at most numba's threads
-POPULATION_BY_YEAR = ("population_total", "births", "deaths", "old_age_dependency", "tfr")
 BY_SEX = ("e0", "e60")
 BY_AGE = ("population", "survival")
 

@@ -167,7 +167,7 @@ def run(scenario: Scenario, only: Sequence[str] | None = None) -> pd.DataFrame:
     by_keys = [side for side in sides if side[2] != (E0_GAINS,)]
     by_tables = [side for side in sides if side[2] == (E0_GAINS,)]
     variants = [variant(scenario, keys, case.how, change, first) for case, _, keys, change in by_keys]
-    needed = ["balance", "contributions", "transfers_in", "expenditure", "wage_bill", "depletion_year"]
+    needed = ["balance", "contributions", "transfers_in", "expenditure", "wage_bill", "depletion_year", "fund_return"]
     results = project(scenario, draws=[scenario, *variants])[needed]
     if len(variants) == 0:
         results = results.expand_dims(draw=[0])
@@ -176,7 +176,7 @@ def run(scenario: Scenario, only: Sequence[str] | None = None) -> pd.DataFrame:
         results = xr.concat([results, moved], dim="draw", data_vars="all", coords="minimal", compat="override")
     draw_of = {id(side): d for d, side in enumerate(by_keys + by_tables, start=1)}
     years = results["year"].values
-    rates = np.stack([economy_paths(s).fund_return for s in [scenario, *variants]] + [economy_paths(scenario).fund_return] * len(by_tables))
+    rates = results["fund_return"].transpose("draw", "year").values  # each draw's own, as its ledger used
     balance = {n: period_actuarial_balance(results, rates, first, n) for n in PERIODS}
     rows = []
     for scheme in map(str, results["scheme"].values):

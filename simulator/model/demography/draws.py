@@ -49,14 +49,6 @@ class TableGrid:
         tables = brass_table(levels, ys)
         return cls(tables.e(0), tables.survival(), tables.infant_survival(), tables.e(60))
 
-    def central(self, e0: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """:meth:`at` of a scenario's own path, kept (every block of a run asks for it)."""
-        key = e0.tobytes()
-        if getattr(self, "_central_key", None) != key:
-            object.__setattr__(self, "_central", self.at(e0))
-            object.__setattr__(self, "_central_key", key)
-        return self._central  # type: ignore[attr-defined]
-
     def at(self, e0: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(survival [..., sex, A], infant [..., sex], e60 [..., sex]) at life expectancy ``e0[..., sex]``,
         linear between grid rows; e0 outside the grid is read at its end."""
@@ -101,7 +93,7 @@ def project_draws(inputs: Inputs, grid: TableGrid, tfr_shift: np.ndarray, e0_shi
     asfr = tfr[..., None] * (data.asfr_2010() / data.asfr_2010().sum())  # as paths.asfr_path
     e0 = inputs.e0 + e0_shift
     moved, infant_moved, e60_moved = grid.at(e0)
-    central, infant_central, e60_central = grid.central(inputs.e0)
+    central, infant_central, e60_central = grid.at(inputs.e0)
     survival = np.clip(inputs.survival + (moved - central), 0.0, 1.0)  # moved - central = 0 where unshocked
     infant = np.clip(inputs.infant + (infant_moved - infant_central), 0.0, 1.0)
     e60 = inputs.e60 + (e60_moved - e60_central)
